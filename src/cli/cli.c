@@ -1,0 +1,88 @@
+/* cli — shared helpers for the subcommands (see cli.h). */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+
+int cli_exit_code(int rc)
+{
+	switch (rc) {
+	case SX_OK:
+		return CLI_EXIT_OK;
+	case SX_EINVALID:
+	case SX_ETOOBIG:
+		return CLI_EXIT_INVALID;
+	case SX_ENOTFOUND:
+		return CLI_EXIT_NOT_FOUND;
+	case SX_EEXISTS:
+		return CLI_EXIT_EXISTS;
+	case SX_ETOONEW:
+		return CLI_EXIT_TOO_NEW;
+	case SX_EPERM:
+		return CLI_EXIT_PERM;
+	default:
+		return CLI_EXIT_FAILURE;
+	}
+}
+
+int cli_fail(int rc, const struct sx_error *err)
+{
+	int code_rc = err && err->rc ? err->rc : rc;
+
+	fprintf(stderr, "错误[%s]：%s\n", err && err->code[0] ? err->code : sx_errno_code(code_rc),
+		err && err->message[0] ? err->message : sx_errno_message(code_rc));
+	if (err && err->detail[0])
+		sx_log(SX_LOG_ERROR, "%s", err->detail);
+	return cli_exit_code(code_rc);
+}
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "用法错误：");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n请运行 sanxiang %s --help 查看用法。\n", command ? command : "");
+	return CLI_EXIT_USAGE;
+}
+
+int cli_flag(const char **value, int argc, char **argv, int *i, const char *name)
+{
+	size_t len = strlen(name);
+	const char *arg = argv[*i];
+
+	if (strncmp(arg, name, len) != 0)
+		return 0;
+	if (arg[len] == '=') {
+		*value = arg + len + 1;
+		return 1;
+	}
+	if (arg[len] != '\0')
+		return 0;
+	if (*i + 1 >= argc)
+		return -1;
+	*value = argv[++*i];
+	return 1;
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return true;
+	}
+	return false;
+}
+
+const char *cli_default_db(void)
+{
+	const char *env = getenv("SANXIANG_DB");
+
+	return env && env[0] ? env : CLI_DEFAULT_DB;
+}

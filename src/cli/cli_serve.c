@@ -1,0 +1,180 @@
+/*
+ * cli/cli_serve — `sanxiang serve`: open the store, start the HTTP server,
+ * wait for SIGTERM or SIGINT, then stop gracefully: stop accepting, let
+ * in-flight requests finish (up to 10 s), close the database, exit 0.
+ *
+ * Signals are blocked in every thread (the mask is set before any thread
+ * starts) and taken synchronously with sigwait in the main thread, so no
+ * handler runs in a random thread and no global flag is needed.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "cli/cli.h"
+#include "http/server.h"
+#include "service/service.h"
+#include "store/store.h"
+
+#define SERVE_DRAIN_MS 10000
+
+static void serve__help(void)
+{
+	printf("用法：sanxiang serve [--db PATH] [--listen HOST:PORT] [--threads N] [--tls-proxy]\n"
+	       "                    [--ready-file PATH] [--max-body-bytes N]\n"
+	       "                    [--login-delay-after N] [--login-delay-base-ms MS]\n"
+	       "                    [--login-lockout-after N] [--login-lockout-seconds S]\n"
+	       "                    [--session-idle-seconds S] [--session-max-seconds S]\n\n"
+	       "在 HOST:PORT（默认 $SANXIANG_LISTEN 或 %s）上提供公众门户 /、工作人员界面 /staff/\n"
+	       "和 JSON API /api/v1/。收到 SIGTERM 或 SIGINT 后停止接收新连接，等待进行中的请求\n"
+	       "完成（最多 10 秒），关闭数据库后以 0 退出。详见 docs/cli.md。\n",
+	       CLI_DEFAULT_LISTEN);
+}
+
+/* Parses a non-negative integer flag value within [0, max]. */
+static int serve__number(long long *out, const char *text, long long max)
+{
+	char *end = NULL;
+	long long n;
+
+	errno = 0;
+	n = strtoll(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || n < 0 || n > max)
+		return SX_EINVALID;
+	*out = n;
+	return 0;
+}
+
+/* Writes the port to path atomically (temp file + rename), so a reader never
+ * sees a half-written file. */
+static int serve__write_ready(const char *path, unsigned port)
+{
+	char tmp[4096];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return SX_EINVALID;
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return SX_EIO;
+	fprintf(f, "%u\n", port);
+	if (fclose(f) != 0 || rename(tmp, path) != 0)
+		return SX_EIO;
+	return 0;
+}
+
+struct serve_flags {
+	const char *db;
+	const char *listen;
+	const char *ready_file;
+	bool tls_proxy;
+	long long threads;
+	long long max_body_bytes;
+};
+
+int cli_serve(int argc, char **argv)
+{
+	struct serve_flags flags = {cli_default_db(), NULL, NULL, false, 0, 1024 * 1024};
+	struct store *st = NULL;
+	struct service svc;
+	struct http_app app;
+	struct http_server *srv = NULL;
+	struct http_server_options opt;
+	struct sx_error err;
+	sigset_t signals;
+	const char *env_listen = getenv("SANXIANG_LISTEN");
+	int sig = 0;
+	int rc;
+
+	if (cli_wants_help(argc, argv)) {
+		serve__help();
+		return CLI_EXIT_OK;
+	}
+	flags.listen = env_listen && env_listen[0] ? env_listen : CLI_DEFAULT_LISTEN;
+	sx_error_clear(&err);
+	service_init(&svc, NULL);
+	for (int i = 1; i < argc; i++) {
+		const char *value = NULL;
+		long long n = 0;
+		int got;
+
+		if (strcmp(argv[i], "--tls-proxy") == 0) {
+			flags.tls_proxy = true;
+			continue;
+		}
+#define SERVE_TEXT_FLAG(name, field)                                                               \
+	if ((got = cli_flag(&value, argc, argv, &i, name)) != 0) {                                 \
+		if (got < 0)                                                                       \
+			return cli_usage_error("serve", "%s 需要一个值", name);                    \
+		field = value;                                                                     \
+		continue;                                                                          \
+	}
+#define SERVE_NUMBER_FLAG(name, max, target)                                                       \
+	if ((got = cli_flag(&value, argc, argv, &i, name)) != 0) {                                 \
+		if (got < 0 || serve__number(&n, value, max) < 0)                                  \
+			return cli_usage_error("serve", "%s 需要 0 到 %lld 之间的整数", name,         \
+					       (long long)(max));                                  \
+		target = n;                                                                        \
+		continue;                                                                          \
+	}
+		SERVE_TEXT_FLAG("--db", flags.db)
+		SERVE_TEXT_FLAG("--listen", flags.listen)
+		SERVE_TEXT_FLAG("--ready-file", flags.ready_file)
+		SERVE_NUMBER_FLAG("--threads", 1024, flags.threads)
+		SERVE_NUMBER_FLAG("--max-body-bytes", 64LL * 1024 * 1024, flags.max_body_bytes)
+		SERVE_NUMBER_FLAG("--login-delay-after", 1000, svc.throttle.delay_after)
+		SERVE_NUMBER_FLAG("--login-delay-base-ms", 3600000, svc.throttle.delay_base_ms)
+		SERVE_NUMBER_FLAG("--login-lockout-after", 1000, svc.throttle.lockout_after)
+		SERVE_NUMBER_FLAG("--login-lockout-seconds", 86400 * 30, svc.throttle.lockout_seconds)
+		SERVE_NUMBER_FLAG("--session-idle-seconds", 86400 * 30, svc.session.idle_seconds)
+		SERVE_NUMBER_FLAG("--session-max-seconds", 86400 * 30, svc.session.max_seconds)
+#undef SERVE_TEXT_FLAG
+#undef SERVE_NUMBER_FLAG
+		return cli_usage_error("serve", "未知参数：%s", argv[i]);
+	}
+	if (flags.max_body_bytes < 1024)
+		return cli_usage_error("serve", "--max-body-bytes 至少为 1024");
+	if (svc.session.idle_seconds == 0 || svc.session.max_seconds == 0)
+		return cli_usage_error("serve", "会话时长必须大于 0");
+
+	/* Block the stop signals before any thread exists, so all inherit the
+	 * mask and only sigwait below receives them. */
+	sigemptyset(&signals);
+	sigaddset(&signals, SIGTERM);
+	sigaddset(&signals, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((rc = store_open(&st, flags.db, NULL, &err)) < 0)
+		return cli_fail(rc, &err);
+	svc.store = st;
+	memset(&app, 0, sizeof(app));
+	app.svc = &svc;
+	app.tls_proxy = flags.tls_proxy;
+	app.max_body_bytes = (size_t)flags.max_body_bytes;
+	memset(&opt, 0, sizeof(opt));
+	opt.listen = flags.listen;
+	opt.thread_count = (unsigned)flags.threads;
+	if ((rc = http_server_start(&srv, &app, &opt, &err)) < 0) {
+		store_close(st);
+		return cli_fail(rc, &err);
+	}
+	sx_log(SX_LOG_INFO, "sanxiang serving %s on %s (port %u)", flags.db, flags.listen,
+	       (unsigned)http_server_port(srv));
+	if (flags.ready_file && serve__write_ready(flags.ready_file, http_server_port(srv)) < 0)
+		sx_log(SX_LOG_ERROR, "cannot write ready file %s", flags.ready_file);
+
+	while (sigwait(&signals, &sig) != 0)
+		;
+	sx_log(SX_LOG_INFO, "signal %d: stopping (draining up to %d ms)", sig, SERVE_DRAIN_MS);
+	http_server_stop(srv, SERVE_DRAIN_MS);
+	store_close(st);
+	sx_log(SX_LOG_INFO, "stopped cleanly");
+	return CLI_EXIT_OK;
+}

@@ -1,0 +1,38 @@
+/*
+ * http/handlers — the route handlers (api.c: JSON API; pages.c: HTML pages)
+ * and the session helpers they share. Handlers parse input, call one service
+ * function, and render its result; permissions are the service's business.
+ */
+#ifndef SX_HTTP_HANDLERS_H
+#define SX_HTTP_HANDLERS_H
+
+#include "http/http.h"
+
+#define HTTP_SESSION_COOKIE "sx_session"
+#define HTTP_LOGIN_CSRF_COOKIE "sx_login_csrf"
+#define HTTP_CSRF_HEADER "X-CSRF-Token"
+
+/* Resolves the session cookie into *out. SX_EAUTH when absent or invalid. */
+int http_session_actor(struct service_actor *out, struct http_request *req, struct sx_error *err);
+
+/* api.c */
+int api_healthz(struct http_request *req, struct http_response *resp);
+int api_session_create(struct http_request *req, struct http_response *resp);
+int api_session_get(struct http_request *req, struct http_response *resp);
+int api_session_delete(struct http_request *req, struct http_response *resp);
+int api_users_list(struct http_request *req, struct http_response *resp);
+int api_users_create(struct http_request *req, struct http_response *resp);
+int api_user_get(struct http_request *req, struct http_response *resp);
+int api_user_disable(struct http_request *req, struct http_response *resp);
+int api_user_password(struct http_request *req, struct http_response *resp);
+
+/* pages.c */
+int page_index(struct http_request *req, struct http_response *resp);
+int page_static(struct http_request *req, struct http_response *resp);
+int page_login_form(struct http_request *req, struct http_response *resp);
+int page_login_submit(struct http_request *req, struct http_response *resp);
+int page_staff_home(struct http_request *req, struct http_response *resp);
+int page_staff_redirect(struct http_request *req, struct http_response *resp);
+int page_logout(struct http_request *req, struct http_response *resp);
+
+#endif

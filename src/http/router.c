@@ -1,0 +1,60 @@
+/* http/router — see router.h. */
+#include "http/router.h"
+
+#include <string.h>
+
+/* Matches one pattern against path; on success fills params (pool copies). */
+static bool router__match_path(const char *pattern, const char *path, struct http_request *req,
+			       struct http_param *params, size_t *param_count)
+{
+	const char *p = pattern;
+	const char *s = path;
+
+	*param_count = 0;
+	while (*p && *s) {
+		if (*p == ':') {
+			const char *name = p + 1;
+			size_t name_len = strcspn(name, "/");
+			size_t value_len = strcspn(s, "/");
+
+			if (value_len == 0 || *param_count == HTTP_MAX_PATH_PARAMS)
+				return false;
+			params[*param_count].name = pool_strndup(req->pool, name, name_len);
+			params[*param_count].value = pool_strndup(req->pool, s, value_len);
+			if (params[*param_count].name == NULL || params[*param_count].value == NULL)
+				return false;
+			(*param_count)++;
+			p = name + name_len;
+			s += value_len;
+			continue;
+		}
+		if (*p != *s)
+			return false;
+		p++;
+		s++;
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+int http_router_match(http_handler_fn *out, const struct http_route *routes, size_t count,
+		      struct http_request *req)
+{
+	struct http_param params[HTTP_MAX_PATH_PARAMS];
+	size_t param_count = 0;
+	bool path_matched = false;
+	const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
+
+	*out = NULL;
+	for (size_t i = 0; i < count; i++) {
+		if (!router__match_path(routes[i].pattern, req->path, req, params, &param_count))
+			continue;
+		path_matched = true;
+		if (strcmp(routes[i].method, method) != 0)
+			continue;
+		memcpy(req->params, params, sizeof(params[0]) * param_count);
+		req->param_count = param_count;
+		*out = routes[i].handler;
+		return 0;
+	}
+	return path_matched ? SX_EMETHOD : SX_ENOTFOUND;
+}

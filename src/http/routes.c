@@ -1,0 +1,27 @@
+/*
+ * http/routes — the route table. Every URL the server answers is here, so
+ * that docs/api.md and the route-walking security tests have one source.
+ */
+#include "http/handlers.h"
+#include "http/router.h"
+
+const struct http_route http_routes[] = {
+	{"GET", "/healthz", api_healthz, false},
+	{"POST", "/api/v1/session", api_session_create, false},
+	{"GET", "/api/v1/session", api_session_get, true},
+	{"DELETE", "/api/v1/session", api_session_delete, true},
+	{"GET", "/api/v1/users", api_users_list, true},
+	{"POST", "/api/v1/users", api_users_create, true},
+	{"GET", "/api/v1/users/:id", api_user_get, true},
+	{"POST", "/api/v1/users/:id/disable", api_user_disable, true},
+	{"POST", "/api/v1/users/:id/password", api_user_password, true},
+	{"GET", "/", page_index, false},
+	{"GET", "/static/:file", page_static, false},
+	{"GET", "/staff/login", page_login_form, false},
+	{"POST", "/staff/login", page_login_submit, false},
+	{"GET", "/staff", page_staff_redirect, true},
+	{"GET", "/staff/", page_staff_home, true},
+	{"POST", "/staff/logout", page_logout, true},
+};
+
+const size_t http_route_count = sizeof(http_routes) / sizeof(http_routes[0]);

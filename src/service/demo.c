@@ -1,0 +1,220 @@
+/*
+ * service/demo — see demo.h. The names are fictional (示例市); region codes,
+ * credit codes and ID numbers are well-formed so that validation treats demo
+ * data like real data.
+ */
+#include "service/demo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/id.h"
+#include "base/mem.h"
+#include "base/time.h"
+#include "crypto/password.h"
+#include "domain/idcheck.h"
+
+struct demo_agency {
+	const char *name;
+	const char *credit17;   /* first 17 chars; the check char is computed */
+	bool is_justice_bureau;
+};
+
+static const struct demo_agency demo_agencies[] = {
+	{"示例市市场监督管理局", "11330100MB0000001", false},
+	{"示例市生态环境局", "11330100MB0000002", false},
+	{"示例市司法局", "11330100MB0000003", true},
+};
+
+struct demo_officer {
+	int agency;             /* index into demo_agencies */
+	const char *name;
+	const char *cert_no;
+	const char *field;
+	const char *id17;       /* first 17 digits of the 身份证号 */
+	const char *username;   /* linked user, or NULL */
+};
+
+static const struct demo_officer demo_officers[] = {
+	{0, "张明", "33010020260001", "市场监管", "33010619850312001", "officer"},
+	{0, "李华", "33010020260002", "市场监管", "33010219880705002", NULL},
+	{0, "王芳", "33010020260003", "市场监管", "33010519900101004", "unit_head"},
+	{0, "赵强", "33010020260004", "市场监管", "33010619791120003", NULL},
+	{1, "陈静", "33010020260101", "生态环境", "33010419870415006", "officer2"},
+	{1, "刘洋", "33010020260102", "生态环境", "33010819920808005", NULL},
+};
+
+struct demo_matter {
+	int agency;
+	const char *code;
+	const char *name;
+	const char *act_type;
+	const char *legal_basis;
+};
+
+static const struct demo_matter demo_matters[] = {
+	{0, "330100-SJ-CF-001", "对未取得食品经营许可从事食品经营活动的行政处罚", "处罚",
+	 "《中华人民共和国食品安全法》第一百二十二条"},
+	{0, "330100-SJ-XK-001", "食品经营许可", "许可", "《中华人民共和国食品安全法》第三十五条"},
+	{0, "330100-SJ-JC-001", "食品安全监督检查", "检查", "《中华人民共和国食品安全法》第一百一十条"},
+	{0, "330100-SJ-QZ-001", "查封、扣押有证据证明不符合食品安全标准的食品", "强制",
+	 "《中华人民共和国食品安全法》第一百一十条第四项"},
+	{1, "330100-HJ-CF-001", "对建设项目未依法报批环境影响评价文件擅自开工建设的行政处罚", "处罚",
+	 "《中华人民共和国环境影响评价法》第三十一条"},
+	{1, "330100-HJ-XK-001", "排污许可证核发", "许可", "《排污许可管理条例》第十一条"},
+};
+
+struct demo_user {
+	int agency;
+	const char *username;
+	const char *display_name;
+	const char *role;
+};
+
+static const struct demo_user demo_users[] = {
+	{0, "admin", "系统管理员", "admin"},
+	{0, "officer", "张明", "officer"},
+	{0, "unit_head", "王芳", "unit_head"},
+	{0, "reviewer", "周律", "reviewer"},
+	{0, "agency_head", "孙局长", "agency_head"},
+	{2, "supervisor", "吴监督", "supervisor"},
+	{1, "officer2", "陈静", "officer"},
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+int service_demo_load(const struct service *svc, const struct service_actor *actor,
+		      struct sx_error *err)
+{
+	struct store_tx *tx = NULL;
+	struct store_agency agencies[COUNT(demo_agencies)];
+	struct store_user users[COUNT(demo_users)];
+	struct store_agency *existing = NULL;
+	size_t existing_count = 0;
+	char password_hash[CRYPTO_PASSWORD_HASH_MAX];
+	char now[SX_TIME_TEXT_LEN];
+	int rc;
+
+	if (actor->role != ACCOUNT_ROLE_ADMIN)
+		return sx_error_set(err, SX_EPERM, "forbidden", "只有管理员可以加载演示数据");
+	sx_time_format_utc(now, sx_time_now_us());
+	/* One hash for all demo users: they share the documented password, and
+	 * argon2 per user would only slow the first run down. */
+	rc = crypto_password_hash(password_hash, SERVICE_DEMO_PASSWORD,
+				  strlen(SERVICE_DEMO_PASSWORD), svc->password_params);
+	if (rc < 0)
+		return sx_error_set(err, rc, NULL, NULL);
+
+	if ((rc = store_begin(&tx, svc->store, STORE_TX_WRITE, err)) < 0)
+		return rc;
+	if ((rc = store_agency_list(&existing, &existing_count, tx, err)) < 0)
+		goto cleanup;
+	if (existing_count > 0) {
+		rc = sx_error_set(err, SX_EEXISTS, "demo_present", "数据库中已有机关数据，未加载演示数据");
+		goto cleanup;
+	}
+
+	for (size_t i = 0; i < COUNT(demo_agencies); i++) {
+		struct store_agency *a = &agencies[i];
+		char check = idcheck_credit_code_check_char(demo_agencies[i].credit17);
+
+		memset(a, 0, sizeof(*a));
+		if ((rc = sx_id_new(a->id)) < 0 || check == '\0') {
+			rc = sx_error_setf(err, SX_EINTERNAL, NULL, NULL, "demo agency %zu", i);
+			goto cleanup;
+		}
+		snprintf(a->name, sizeof(a->name), "%s", demo_agencies[i].name);
+		snprintf(a->credit_code, sizeof(a->credit_code), "%s%c", demo_agencies[i].credit17,
+			 check);
+		snprintf(a->level, sizeof(a->level), "city");
+		snprintf(a->region_code, sizeof(a->region_code), "330100");
+		a->is_justice_bureau = demo_agencies[i].is_justice_bureau;
+		a->active = true;
+		snprintf(a->created_at, sizeof(a->created_at), "%s", now);
+		snprintf(a->created_by, sizeof(a->created_by), "%s", actor->user_id);
+		if ((rc = store_agency_insert(tx, a, err)) < 0)
+			goto cleanup;
+	}
+
+	for (size_t i = 0; i < COUNT(demo_users); i++) {
+		struct store_user *u = &users[i];
+
+		memset(u, 0, sizeof(*u));
+		if ((rc = sx_id_new(u->id)) < 0)
+			goto cleanup;
+		snprintf(u->username, sizeof(u->username), "%s", demo_users[i].username);
+		snprintf(u->display_name, sizeof(u->display_name), "%s", demo_users[i].display_name);
+		snprintf(u->agency_id, sizeof(u->agency_id), "%s",
+			 agencies[demo_users[i].agency].id);
+		snprintf(u->role, sizeof(u->role), "%s", demo_users[i].role);
+		snprintf(u->password_hash, sizeof(u->password_hash), "%s", password_hash);
+		snprintf(u->password_changed_at, sizeof(u->password_changed_at), "%s", now);
+		snprintf(u->created_at, sizeof(u->created_at), "%s", now);
+		snprintf(u->created_by, sizeof(u->created_by), "%s", actor->user_id);
+		if ((rc = store_user_insert(tx, u, err)) < 0)
+			goto cleanup;
+	}
+
+	for (size_t i = 0; i < COUNT(demo_officers); i++) {
+		const struct demo_officer *d = &demo_officers[i];
+		struct store_officer o;
+		char check = idcheck_person_id_check_char(d->id17);
+
+		memset(&o, 0, sizeof(o));
+		if ((rc = sx_id_new(o.id)) < 0 || check == '\0') {
+			rc = sx_error_setf(err, SX_EINTERNAL, NULL, NULL, "demo officer %zu", i);
+			goto cleanup;
+		}
+		snprintf(o.agency_id, sizeof(o.agency_id), "%s", agencies[d->agency].id);
+		snprintf(o.name, sizeof(o.name), "%s", d->name);
+		snprintf(o.cert_no, sizeof(o.cert_no), "%s", d->cert_no);
+		snprintf(o.cert_type, sizeof(o.cert_type), "%s", "行政执法证");
+		snprintf(o.field, sizeof(o.field), "%s", d->field);
+		snprintf(o.valid_from, sizeof(o.valid_from), "%s", "2024-01-01");
+		snprintf(o.valid_to, sizeof(o.valid_to), "%s", "2028-12-31");
+		snprintf(o.status, sizeof(o.status), "%s", "active");
+		snprintf(o.id_number, sizeof(o.id_number), "%s%c", d->id17, check);
+		for (size_t k = 0; d->username && k < COUNT(demo_users); k++) {
+			if (strcmp(demo_users[k].username, d->username) == 0)
+				snprintf(o.user_id, sizeof(o.user_id), "%s", users[k].id);
+		}
+		snprintf(o.created_at, sizeof(o.created_at), "%s", now);
+		snprintf(o.created_by, sizeof(o.created_by), "%s", actor->user_id);
+		if ((rc = store_officer_insert(tx, &o, err)) < 0)
+			goto cleanup;
+	}
+
+	for (size_t i = 0; i < COUNT(demo_matters); i++) {
+		const struct demo_matter *d = &demo_matters[i];
+		struct store_matter m;
+
+		memset(&m, 0, sizeof(m));
+		if ((rc = sx_id_new(m.id)) < 0)
+			goto cleanup;
+		snprintf(m.agency_id, sizeof(m.agency_id), "%s", agencies[d->agency].id);
+		snprintf(m.code, sizeof(m.code), "%s", d->code);
+		snprintf(m.name, sizeof(m.name), "%s", d->name);
+		snprintf(m.act_type, sizeof(m.act_type), "%s", d->act_type);
+		snprintf(m.legal_basis, sizeof(m.legal_basis), "%s", d->legal_basis);
+		m.version = 1;
+		snprintf(m.effective_from, sizeof(m.effective_from), "%s", "2026-01-01");
+		snprintf(m.created_at, sizeof(m.created_at), "%s", now);
+		snprintf(m.created_by, sizeof(m.created_by), "%s", actor->user_id);
+		if ((rc = store_matter_insert(tx, &m, err)) < 0)
+			goto cleanup;
+	}
+	{
+		struct store_audit ev = {actor->user_id, "demo.load", "database", "demo", NULL};
+
+		if ((rc = store_audit_append(tx, &ev, err)) < 0)
+			goto cleanup;
+	}
+	rc = store_commit(tx, err);
+	tx = NULL;
+cleanup:
+	if (rc < 0 && err && err->rc == 0)
+		sx_error_set(err, rc, NULL, NULL);
+	sx_free(existing);
+	store_rollback(tx);
+	return rc;
+}

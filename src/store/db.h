@@ -1,0 +1,103 @@
+/*
+ * store/db — the small driver interface under the store.
+ *
+ * A struct db is one connection. Store functions prepare SQL written once in
+ * the portable subset with PostgreSQL-style placeholders ($1, $2, …); the
+ * SQLite driver binds them by name, so the same text runs on both backends.
+ * Prepared statements are cached per connection and keyed by the SQL text:
+ * db_prepare on the same text returns the cached statement, reset and with its
+ * bindings cleared. A statement belongs to its connection and is only used by
+ * the thread that holds that connection.
+ *
+ * Only the driver files include sqlite3.h (and later libpq-fe.h). Errors map
+ * to SX_E*: unique violations to SX_EEXISTS, foreign-key and check violations
+ * to SX_EINVALID, lock timeouts to SX_EBUSY, full disk to SX_ENOSPC, others to
+ * SX_EIO; the driver's own message goes to err->detail for the log.
+ *
+ * This module does not pool connections or decide transactions: store.c does.
+ */
+#ifndef SX_STORE_DB_H
+#define SX_STORE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+
+struct db;
+struct db_stmt;
+
+enum db_open_mode {
+	DB_OPEN_READ_WRITE = 1, /* the one writer connection; creates the file */
+	DB_OPEN_READ_ONLY = 2,  /* a pooled reader */
+};
+
+enum db_step_result {
+	DB_DONE = 0, /* no more rows */
+	DB_ROW = 1,  /* a row is available through db_column_* */
+};
+
+/*
+ * Opens a connection. dsn: a file path for SQLite. create: whether a missing
+ * database file may be created (only `init` creates). busy_timeout_ms: how long
+ * to wait on a lock before SX_EBUSY. On error *out is NULL.
+ */
+int db_open(struct db **out, const char *dsn, enum db_open_mode mode, bool create,
+	    int busy_timeout_ms, struct sx_error *err);
+
+/* Finalizes cached statements and closes. NULL is fine. */
+void db_close(struct db *db);
+
+/* Runs SQL without parameters (may hold several statements: migrations). */
+int db_exec(struct db *db, const char *sql, struct sx_error *err);
+
+/*
+ * Prepares (or fetches from the cache) a statement. The statement is owned by
+ * the connection; give it back with db_finish when done with its rows.
+ */
+int db_prepare(struct db_stmt **out, struct db *db, const char *sql, struct sx_error *err);
+
+/* Bindings: idx is the placeholder number ($1 = 1). text may hold any bytes;
+ * the driver copies it. */
+int db_bind_text(struct db_stmt *st, int idx, const char *text, size_t len);
+int db_bind_str(struct db_stmt *st, int idx, const char *text); /* NULL binds SQL NULL */
+int db_bind_int64(struct db_stmt *st, int idx, int64_t value);
+int db_bind_null(struct db_stmt *st, int idx);
+
+/* Advances: DB_ROW, DB_DONE, or a negative SX_E* code with err filled. */
+int db_step(struct db_stmt *st, struct sx_error *err);
+
+/* Column access for the current row; col counts from 0. Text is valid until
+ * the next step or finish; NULL columns give NULL text and 0 numbers. */
+const char *db_column_text(struct db_stmt *st, int col);
+size_t db_column_bytes(struct db_stmt *st, int col);
+int64_t db_column_int64(struct db_stmt *st, int col);
+bool db_column_is_null(struct db_stmt *st, int col);
+
+/* Resets the statement and returns it to the cache. NULL is fine. */
+void db_finish(struct db_stmt *st);
+
+/* Transactions. db_begin_write takes the write lock at once (BEGIN IMMEDIATE
+ * on SQLite) so a transaction never fails half-way on lock upgrade. */
+int db_begin_read(struct db *db, struct sx_error *err);
+int db_begin_write(struct db *db, struct sx_error *err);
+int db_commit(struct db *db, struct sx_error *err);
+void db_rollback(struct db *db); /* best effort; safe without an open transaction */
+
+/* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
+int64_t db_changes(struct db *db);
+
+/* Runs the backend's integrity check; 0 when it reports ok, SX_ECORRUPT otherwise. */
+int db_integrity_check(struct db *db, struct sx_error *err);
+
+/* Whether a table of that name exists (dialect-specific catalog query). */
+int db_table_exists(bool *out, struct db *db, const char *name, struct sx_error *err);
+
+/* Whether the database holds no tables at all (a fresh file). */
+int db_is_empty(bool *out, struct db *db, struct sx_error *err);
+
+/* "sqlite" or "postgresql". */
+const char *db_backend_name(const struct db *db);
+
+#endif

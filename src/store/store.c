@@ -1,0 +1,426 @@
+/*
+ * store — connection pool, transactions and migrations (see store.h).
+ *
+ * Migrations are the files sql/sqlite/NNNN_name.sql, compiled into the binary
+ * (base/embedded.h). schema_version holds one row per applied migration; the
+ * database's version is its highest row. Each migration runs in its own write
+ * transaction together with its schema_version row, so a crash mid-migration
+ * leaves the previous version intact. A database newer than the binary is
+ * refused rather than used: the binary cannot know what the newer schema means.
+ */
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/embedded.h"
+#include "base/mem.h"
+#include "base/time.h"
+#include "store/store_internal.h"
+
+#define STORE_DEFAULT_READERS 4
+#define STORE_MAX_READERS 64
+#define STORE_DEFAULT_BUSY_MS 5000
+
+struct store_reader {
+	struct db *db;
+	bool busy;
+};
+
+struct store {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;      /* signalled whenever a connection is released */
+	struct db *writer;
+	bool writer_busy;
+	struct store_reader readers[STORE_MAX_READERS];
+	int reader_count;
+};
+
+int store_binary_schema_version(void)
+{
+	if (embedded_migration_count == 0)
+		return 0;
+	return embedded_migrations[embedded_migration_count - 1].version;
+}
+
+static int store__db_version(int *out, struct db *db, struct sx_error *err)
+{
+	struct db_stmt *st = NULL;
+	bool exists = false;
+	int rc;
+
+	*out = 0;
+	if ((rc = db_table_exists(&exists, db, "schema_version", err)) < 0 || !exists)
+		return rc;
+	rc = db_prepare(&st, db, "SELECT COALESCE(MAX(version), 0) FROM schema_version", err);
+	if (rc < 0)
+		return rc;
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*out = (int)db_column_int64(st, 0);
+		rc = 0;
+	}
+	db_finish(st);
+	return rc;
+}
+
+static int store__apply_migrations(struct db *db, int *from, int *to, struct sx_error *err)
+{
+	static const char create_version_table[] =
+		"CREATE TABLE IF NOT EXISTS schema_version ("
+		" version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+	static const char insert_version[] =
+		"INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)";
+	int current = 0;
+	int rc;
+
+	if ((rc = db_exec(db, create_version_table, err)) < 0)
+		return rc;
+	if ((rc = store__db_version(&current, db, err)) < 0)
+		return rc;
+	if (from)
+		*from = current;
+	if (current > store_binary_schema_version())
+		return sx_error_setf(err, SX_ETOONEW, NULL, NULL,
+				     "database schema version %d, binary knows up to %d", current,
+				     store_binary_schema_version());
+	for (size_t i = 0; i < embedded_migration_count; i++) {
+		const struct embedded_migration *m = &embedded_migrations[i];
+		struct db_stmt *st = NULL;
+		char now[SX_TIME_TEXT_LEN];
+		int version = 0;
+
+		if (m->version <= current)
+			continue;
+		if ((rc = db_begin_write(db, err)) < 0)
+			return rc;
+		/* Re-read under the write lock: another migrator may have run. */
+		if ((rc = store__db_version(&version, db, err)) < 0)
+			goto fail;
+		if (version >= m->version) {
+			db_rollback(db);
+			current = version;
+			continue;
+		}
+		if ((rc = db_exec(db, m->sql, err)) < 0) {
+			char cause[SX_ERROR_DETAIL_MAX];
+
+			snprintf(cause, sizeof(cause), "%s", err ? err->detail : "");
+			sx_error_setf(err, rc, "migration_failed", "数据库迁移失败", "%s: %s", m->name,
+				      cause);
+			goto fail;
+		}
+		sx_time_format_utc(now, sx_time_now_us());
+		if ((rc = db_prepare(&st, db, insert_version, err)) < 0)
+			goto fail;
+		if ((rc = db_bind_int64(st, 1, m->version)) < 0 ||
+		    (rc = db_bind_str(st, 2, m->name)) < 0 || (rc = db_bind_str(st, 3, now)) < 0) {
+			db_finish(st);
+			goto fail;
+		}
+		rc = db_step(st, err);
+		db_finish(st);
+		if (rc < 0)
+			goto fail;
+		if ((rc = db_commit(db, err)) < 0)
+			goto fail;
+		current = m->version;
+		continue;
+fail:
+		db_rollback(db);
+		return rc;
+	}
+	if (to)
+		*to = current;
+	return 0;
+}
+
+int store_create(const char *dsn, struct sx_error *err)
+{
+	struct db *db = NULL;
+	bool empty = false;
+	int rc;
+
+	if ((rc = db_open(&db, dsn, DB_OPEN_READ_WRITE, true, STORE_DEFAULT_BUSY_MS, err)) < 0)
+		return rc;
+	if ((rc = db_is_empty(&empty, db, err)) < 0)
+		goto cleanup;
+	if (!empty) {
+		rc = sx_error_setf(err, SX_EEXISTS, "already_initialized", "数据库已初始化，不能重复创建",
+				   "%s already holds tables", dsn);
+		goto cleanup;
+	}
+	rc = store__apply_migrations(db, NULL, NULL, err);
+cleanup:
+	db_close(db);
+	return rc;
+}
+
+int store_migrate(const char *dsn, int *from, int *to, struct sx_error *err)
+{
+	struct db *db = NULL;
+	int rc;
+
+	if ((rc = db_open(&db, dsn, DB_OPEN_READ_WRITE, false, STORE_DEFAULT_BUSY_MS, err)) < 0)
+		return rc;
+	rc = store__apply_migrations(db, from, to, err);
+	db_close(db);
+	return rc;
+}
+
+int store_schema_version(int *out, const char *dsn, struct sx_error *err)
+{
+	struct db *db = NULL;
+	int rc;
+
+	*out = 0;
+	if ((rc = db_open(&db, dsn, DB_OPEN_READ_WRITE, false, STORE_DEFAULT_BUSY_MS, err)) < 0)
+		return rc;
+	rc = store__db_version(out, db, err);
+	db_close(db);
+	return rc;
+}
+
+int store_open(struct store **out, const char *dsn, const struct store_options *opt,
+	       struct sx_error *err)
+{
+	struct store *st = NULL;
+	int busy_ms = opt && opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : STORE_DEFAULT_BUSY_MS;
+	int readers = opt && opt->reader_count > 0 ? opt->reader_count : STORE_DEFAULT_READERS;
+	int version = 0;
+	int rc;
+
+	*out = NULL;
+	if (readers > STORE_MAX_READERS)
+		readers = STORE_MAX_READERS;
+	st = sx_calloc(1, sizeof(*st));
+	if (st == NULL)
+		return sx_error_set(err, SX_ENOMEM, NULL, NULL);
+	pthread_mutex_init(&st->lock, NULL);
+	pthread_cond_init(&st->changed, NULL);
+	if ((rc = db_open(&st->writer, dsn, DB_OPEN_READ_WRITE, false, busy_ms, err)) < 0)
+		goto cleanup;
+	if ((rc = store__db_version(&version, st->writer, err)) < 0)
+		goto cleanup;
+	if (version > store_binary_schema_version()) {
+		rc = sx_error_setf(err, SX_ETOONEW, NULL, NULL, "database schema %d > binary %d",
+				   version, store_binary_schema_version());
+		goto cleanup;
+	}
+	if (version < store_binary_schema_version()) {
+		rc = sx_error_setf(err, SX_ECONFLICT, "schema_outdated",
+				   "数据库版本较旧，请先运行 sanxiang migrate",
+				   "database schema %d < binary %d", version,
+				   store_binary_schema_version());
+		goto cleanup;
+	}
+	for (int i = 0; i < readers; i++) {
+		rc = db_open(&st->readers[i].db, dsn, DB_OPEN_READ_ONLY, false, busy_ms, err);
+		if (rc < 0)
+			goto cleanup;
+		st->reader_count++;
+	}
+	*out = st;
+	st = NULL;
+cleanup:
+	store_close(st);
+	return rc;
+}
+
+void store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	pthread_mutex_lock(&st->lock);
+	for (;;) {
+		bool busy = st->writer_busy;
+
+		for (int i = 0; i < st->reader_count; i++)
+			busy = busy || st->readers[i].busy;
+		if (!busy)
+			break;
+		pthread_cond_wait(&st->changed, &st->lock);
+	}
+	pthread_mutex_unlock(&st->lock);
+	for (int i = 0; i < st->reader_count; i++)
+		db_close(st->readers[i].db);
+	db_close(st->writer);
+	pthread_cond_destroy(&st->changed);
+	pthread_mutex_destroy(&st->lock);
+	sx_free(st);
+}
+
+static void store__release(struct store_tx *tx)
+{
+	struct store *st = tx->st;
+
+	pthread_mutex_lock(&st->lock);
+	if (tx->reader_slot < 0)
+		st->writer_busy = false;
+	else
+		st->readers[tx->reader_slot].busy = false;
+	pthread_cond_broadcast(&st->changed);
+	pthread_mutex_unlock(&st->lock);
+	sx_free(tx);
+}
+
+int store_begin(struct store_tx **out, struct store *st, enum store_tx_mode mode,
+		struct sx_error *err)
+{
+	struct store_tx *tx;
+	int rc;
+
+	*out = NULL;
+	tx = sx_calloc(1, sizeof(*tx));
+	if (tx == NULL)
+		return sx_error_set(err, SX_ENOMEM, NULL, NULL);
+	tx->st = st;
+	tx->mode = mode;
+	tx->reader_slot = -1;
+	pthread_mutex_lock(&st->lock);
+	for (;;) {
+		if (mode == STORE_TX_WRITE) {
+			if (!st->writer_busy) {
+				st->writer_busy = true;
+				tx->db = st->writer;
+				break;
+			}
+		} else {
+			for (int i = 0; i < st->reader_count && tx->db == NULL; i++) {
+				if (!st->readers[i].busy) {
+					st->readers[i].busy = true;
+					tx->reader_slot = i;
+					tx->db = st->readers[i].db;
+				}
+			}
+			if (tx->db != NULL)
+				break;
+		}
+		pthread_cond_wait(&st->changed, &st->lock);
+	}
+	pthread_mutex_unlock(&st->lock);
+	rc = mode == STORE_TX_WRITE ? db_begin_write(tx->db, err) : db_begin_read(tx->db, err);
+	if (rc < 0) {
+		store__release(tx);
+		return rc;
+	}
+	*out = tx;
+	return 0;
+}
+
+int store_commit(struct store_tx *tx, struct sx_error *err)
+{
+	int rc = db_commit(tx->db, err);
+
+	if (rc < 0)
+		db_rollback(tx->db);
+	store__release(tx);
+	return rc;
+}
+
+void store_rollback(struct store_tx *tx)
+{
+	if (tx == NULL)
+		return;
+	db_rollback(tx->db);
+	store__release(tx);
+}
+
+int store_integrity_check(struct store_tx *tx, struct sx_error *err)
+{
+	return db_integrity_check(tx->db, err);
+}
+
+/* ---- helpers shared by the entity files ---- */
+
+int store__query(struct db_stmt **out, struct store_tx *tx, const char *sql,
+		 const struct store__param *params, size_t count, struct sx_error *err)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = db_prepare(&st, tx->db, sql, err)) < 0)
+		return rc;
+	for (size_t i = 0; i < count; i++) {
+		const struct store__param *p = &params[i];
+		int idx = (int)i + 1;
+
+		switch (p->kind) {
+		case STORE__TEXT:
+			rc = db_bind_str(st, idx, p->text);
+			break;
+		case STORE__OPT_TEXT:
+			rc = (p->text && p->text[0]) ? db_bind_str(st, idx, p->text)
+						     : db_bind_null(st, idx);
+			break;
+		case STORE__INT:
+			rc = db_bind_int64(st, idx, p->number);
+			break;
+		}
+		if (rc < 0) {
+			db_finish(st);
+			return sx_error_setf(err, rc, NULL, NULL, "bind $%d of: %.120s", idx, sql);
+		}
+	}
+	*out = st;
+	return 0;
+}
+
+int store__exec(struct store_tx *tx, int64_t *changed, const char *sql,
+		const struct store__param *params, size_t count, struct sx_error *err)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = store__query(&st, tx, sql, params, count, err)) < 0)
+		return rc;
+	while ((rc = db_step(st, err)) == DB_ROW)
+		;
+	db_finish(st);
+	if (rc == DB_DONE && changed)
+		*changed = db_changes(tx->db);
+	return rc < 0 ? rc : 0;
+}
+
+int store__require_write(struct store_tx *tx, struct sx_error *err)
+{
+	if (tx->mode != STORE_TX_WRITE)
+		return sx_error_setf(err, SX_EINTERNAL, NULL, NULL, "write in a read transaction");
+	return 0;
+}
+
+void store__column_copy(char *dst, size_t dst_size, struct db_stmt *st, int col)
+{
+	const char *text = db_column_text(st, col);
+	size_t len = text ? db_column_bytes(st, col) : 0;
+
+	if (dst_size == 0)
+		return;
+	if (len >= dst_size)
+		len = dst_size - 1;
+	if (len)
+		memcpy(dst, text, len);
+	dst[len] = '\0';
+}
+
+int store__query_int64(int64_t *out, struct store_tx *tx, const char *sql,
+		       const struct store__param *params, size_t count, struct sx_error *err)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*out = 0;
+	if ((rc = store__query(&st, tx, sql, params, count, err)) < 0)
+		return rc;
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*out = db_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = sx_error_set(err, SX_ENOTFOUND, NULL, NULL);
+	}
+	db_finish(st);
+	return rc;
+}

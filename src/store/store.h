@@ -1,0 +1,248 @@
+/*
+ * store — the one interface between the service layer and the database.
+ *
+ * The service layer never sees SQL: it opens a transaction (store_begin),
+ * calls store_<entity>_<verb> functions with it, and commits. Under the store
+ * sits the small driver interface of db.h; the SQL in store*.c is written once
+ * in the portable subset so that a PostgreSQL driver plugs in without touching
+ * these functions.
+ *
+ * Concurrency (SQLite): one writer connection guarded by a mutex and a pool of
+ * read-only connections. A write transaction takes the writer (BEGIN
+ * IMMEDIATE); a read transaction takes any free reader and sees the last
+ * committed state, so a page reads what its own request committed before.
+ *
+ * Rows are never deleted. Row structs hold fixed-size fields (lengths are
+ * validated by the service before insert) so they need no freeing; lists are
+ * arrays freed with sx_free.
+ *
+ * On error, a write transaction is rolled back by store_rollback; nothing of
+ * it is kept.
+ */
+#ifndef SX_STORE_STORE_H
+#define SX_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+
+#define STORE_ID_SIZE 27            /* ULID + NUL */
+#define STORE_TIME_SIZE 28          /* fixed-width UTC text + NUL */
+#define STORE_USERNAME_SIZE 65      /* 64 bytes max */
+#define STORE_NAME_SIZE 193         /* 192 bytes: 64 CJK characters */
+#define STORE_ROLE_SIZE 16
+#define STORE_HASH_SIZE 161         /* argon2id PHC string */
+#define STORE_TOKEN_SIZE 65         /* hex SHA-256 or base64url token */
+#define STORE_CODE_SIZE 33          /* credit codes, region codes, cert numbers */
+
+struct store;
+struct store_tx;
+
+struct store_options {
+	int reader_count;     /* pooled read-only connections; 0 = default (4) */
+	int busy_timeout_ms;  /* wait on the write lock; 0 = default (5000) */
+};
+
+enum store_tx_mode {
+	STORE_TX_READ = 1,
+	STORE_TX_WRITE = 2,
+};
+
+/* The schema version this binary speaks: the highest embedded migration. */
+int store_binary_schema_version(void);
+
+/*
+ * Creates a new database at dsn and applies every migration. Refuses with
+ * SX_EEXISTS when the database already holds a schema.
+ */
+int store_create(const char *dsn, struct sx_error *err);
+
+/*
+ * Applies missing migrations in order, each in its own transaction; idempotent.
+ * *from and *to (may be NULL) receive the versions before and after. Refuses
+ * with SX_ETOONEW when the database is newer than the binary; SX_ENOTFOUND when
+ * the database does not exist.
+ */
+int store_migrate(const char *dsn, int *from, int *to, struct sx_error *err);
+
+/* Reads the schema version of an existing database (0 = no schema). */
+int store_schema_version(int *out, const char *dsn, struct sx_error *err);
+
+/*
+ * Opens the connection pool. The database must exist and be at exactly the
+ * binary's schema version (SX_ETOONEW if newer, SX_ECONFLICT with code
+ * "schema_outdated" if older: run `sanxiang migrate`).
+ */
+int store_open(struct store **out, const char *dsn, const struct store_options *opt,
+	       struct sx_error *err);
+
+/* Waits for no transaction to be in progress, then closes every connection. */
+void store_close(struct store *st);
+
+/* Begins a transaction. Blocks until a connection is free. */
+int store_begin(struct store_tx **out, struct store *st, enum store_tx_mode mode,
+		struct sx_error *err);
+
+/* Commits and releases the transaction (tx is freed either way; on failure it
+ * was rolled back). */
+int store_commit(struct store_tx *tx, struct sx_error *err);
+
+/* Rolls back and releases. NULL is fine. */
+void store_rollback(struct store_tx *tx);
+
+/* Runs the database's integrity check in a read transaction. */
+int store_integrity_check(struct store_tx *tx, struct sx_error *err);
+
+/* ---- agencies ---- */
+
+struct store_agency {
+	char id[STORE_ID_SIZE];
+	char name[STORE_NAME_SIZE];
+	char credit_code[STORE_CODE_SIZE];
+	char level[STORE_ROLE_SIZE];        /* province | city | county | township */
+	char region_code[STORE_CODE_SIZE];  /* GB/T 2260, 6 digits */
+	char parent_id[STORE_ID_SIZE];      /* "" = none */
+	bool is_justice_bureau;
+	bool active;
+	char created_at[STORE_TIME_SIZE];
+	char created_by[STORE_ID_SIZE + 32];
+};
+
+int store_agency_insert(struct store_tx *tx, const struct store_agency *a, struct sx_error *err);
+int store_agency_get(struct store_agency *out, struct store_tx *tx, const char *id,
+		     struct sx_error *err);
+/* All agencies ordered by region code then name. *out freed with sx_free. */
+int store_agency_list(struct store_agency **out, size_t *count, struct store_tx *tx,
+		      struct sx_error *err);
+
+/* ---- users ---- */
+
+struct store_user {
+	char id[STORE_ID_SIZE];
+	char username[STORE_USERNAME_SIZE];
+	char display_name[STORE_NAME_SIZE];
+	char agency_id[STORE_ID_SIZE];
+	char role[STORE_ROLE_SIZE];
+	char password_hash[STORE_HASH_SIZE];
+	bool disabled;
+	char password_changed_at[STORE_TIME_SIZE];
+	char created_at[STORE_TIME_SIZE];
+	char created_by[STORE_ID_SIZE + 32];
+};
+
+/* SX_EEXISTS when the username is taken. */
+int store_user_insert(struct store_tx *tx, const struct store_user *u, struct sx_error *err);
+int store_user_get(struct store_user *out, struct store_tx *tx, const char *id,
+		   struct sx_error *err);
+int store_user_get_by_username(struct store_user *out, struct store_tx *tx, const char *username,
+			       struct sx_error *err);
+
+struct store_user_filter {
+	const char *agency_id;         /* NULL = any */
+	const char *region_prefix;     /* agencies whose region code starts with this; NULL = any */
+};
+/* Users ordered by agency then username. *out freed with sx_free. */
+int store_user_list(struct store_user **out, size_t *count, struct store_tx *tx,
+		    const struct store_user_filter *filter, struct sx_error *err);
+int store_user_set_disabled(struct store_tx *tx, const char *id, bool disabled,
+			    struct sx_error *err);
+int store_user_set_password(struct store_tx *tx, const char *id, const char *password_hash,
+			    const char *changed_at, struct sx_error *err);
+
+/* ---- sessions ---- */
+
+struct store_session {
+	char token_hash[STORE_TOKEN_SIZE];
+	char user_id[STORE_ID_SIZE];
+	char csrf_token[STORE_TOKEN_SIZE];
+	char created_at[STORE_TIME_SIZE];
+	char last_seen_at[STORE_TIME_SIZE];
+	char expires_at[STORE_TIME_SIZE];
+	char revoked_at[STORE_TIME_SIZE];   /* "" = live */
+	char remote_addr[64];
+};
+
+int store_session_insert(struct store_tx *tx, const struct store_session *s, struct sx_error *err);
+int store_session_get(struct store_session *out, struct store_tx *tx, const char *token_hash,
+		      struct sx_error *err);
+int store_session_touch(struct store_tx *tx, const char *token_hash, const char *at,
+			struct sx_error *err);
+/* Revokes one session (no-op if already revoked). */
+int store_session_revoke(struct store_tx *tx, const char *token_hash, const char *at,
+			 struct sx_error *err);
+/* Revokes every live session of a user (disable, password change). */
+int store_session_revoke_user(struct store_tx *tx, const char *user_id, const char *at,
+			      struct sx_error *err);
+
+/* ---- login throttling ---- */
+
+struct store_throttle {
+	int failures;
+	char last_failure_at[STORE_TIME_SIZE];
+	char blocked_until[STORE_TIME_SIZE];
+};
+
+/* SX_ENOTFOUND when the username has no recorded failures. */
+int store_throttle_get(struct store_throttle *out, struct store_tx *tx, const char *username,
+		       struct sx_error *err);
+int store_throttle_put(struct store_tx *tx, const char *username, const struct store_throttle *t,
+		       struct sx_error *err);
+int store_throttle_clear(struct store_tx *tx, const char *username, struct sx_error *err);
+
+/* ---- officers and matters (the registry issue extends these) ---- */
+
+struct store_officer {
+	char id[STORE_ID_SIZE];
+	char agency_id[STORE_ID_SIZE];
+	char name[STORE_NAME_SIZE];
+	char cert_no[STORE_CODE_SIZE];
+	char cert_type[STORE_NAME_SIZE];
+	char field[STORE_NAME_SIZE];
+	char valid_from[11];
+	char valid_to[11];
+	char status[STORE_ROLE_SIZE];      /* active | suspended | revoked */
+	char id_number[STORE_CODE_SIZE];   /* secret */
+	char user_id[STORE_ID_SIZE];       /* "" = not linked */
+	char created_at[STORE_TIME_SIZE];
+	char created_by[STORE_ID_SIZE + 32];
+};
+
+int store_officer_insert(struct store_tx *tx, const struct store_officer *o, struct sx_error *err);
+int store_officer_count(int64_t *out, struct store_tx *tx, const char *agency_id,
+			struct sx_error *err);
+
+struct store_matter {
+	char id[STORE_ID_SIZE];
+	char agency_id[STORE_ID_SIZE];
+	char code[STORE_CODE_SIZE];
+	char name[STORE_NAME_SIZE];
+	char act_type[STORE_ROLE_SIZE];    /* 许可 处罚 强制 征收 收费 检查 确认 裁决 奖励 其他 */
+	char legal_basis[512];
+	int version;
+	char effective_from[11];
+	char effective_to[11];             /* "" = open-ended */
+	char created_at[STORE_TIME_SIZE];
+	char created_by[STORE_ID_SIZE + 32];
+};
+
+int store_matter_insert(struct store_tx *tx, const struct store_matter *m, struct sx_error *err);
+int store_matter_count(int64_t *out, struct store_tx *tx, const char *agency_id,
+		       struct sx_error *err);
+
+/* ---- audit trail (append-only) ---- */
+
+struct store_audit {
+	const char *actor_id;
+	const char *action;
+	const char *object_type;
+	const char *object_id;
+	const char *detail;   /* may be NULL */
+};
+
+/* Appends one event stamped now with a fresh id. */
+int store_audit_append(struct store_tx *tx, const struct store_audit *ev, struct sx_error *err);
+int store_audit_count(int64_t *out, struct store_tx *tx, const char *action, struct sx_error *err);
+
+#endif

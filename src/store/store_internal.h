@@ -1,0 +1,57 @@
+/*
+ * store/store_internal — shared by the store's .c files only (store.c and
+ * store_<entity>.c): the transaction struct and small helpers that prepare,
+ * bind and run a statement in one call. Not part of the store's contract.
+ */
+#ifndef SX_STORE_STORE_INTERNAL_H
+#define SX_STORE_STORE_INTERNAL_H
+
+#include "store/db.h"
+#include "store/store.h"
+
+struct store_tx {
+	struct store *st;
+	struct db *db;
+	enum store_tx_mode mode;
+	int reader_slot;   /* index into the reader pool; -1 for the writer */
+};
+
+enum store__param_kind {
+	STORE__TEXT = 1,   /* text; NULL binds SQL NULL */
+	STORE__OPT_TEXT,   /* text; NULL or "" binds SQL NULL */
+	STORE__INT,
+};
+
+struct store__param {
+	enum store__param_kind kind;
+	const char *text;
+	int64_t number;
+};
+
+#define P_TEXT(s) ((struct store__param){STORE__TEXT, (s), 0})
+#define P_OPT_TEXT(s) ((struct store__param){STORE__OPT_TEXT, (s), 0})
+#define P_INT(v) ((struct store__param){STORE__INT, NULL, (int64_t)(v)})
+/* Expands to "array, count" for store__exec and store__query. */
+#define STORE__PARAMS(...)                                                                         \
+	(const struct store__param[]){__VA_ARGS__},                                                \
+		sizeof((const struct store__param[]){__VA_ARGS__}) / sizeof(struct store__param)
+
+/* Prepares sql and binds params ($1 = params[0]). Finish *out with db_finish. */
+int store__query(struct db_stmt **out, struct store_tx *tx, const char *sql,
+		 const struct store__param *params, size_t count, struct sx_error *err);
+
+/* Prepares, binds, runs to completion. *changed (may be NULL) gets rows changed. */
+int store__exec(struct store_tx *tx, int64_t *changed, const char *sql,
+		const struct store__param *params, size_t count, struct sx_error *err);
+
+/* Write-mode check: store functions that change rows refuse read transactions. */
+int store__require_write(struct store_tx *tx, struct sx_error *err);
+
+/* Copies column col (NULL becomes "") into dst of size dst_size, truncating. */
+void store__column_copy(char *dst, size_t dst_size, struct db_stmt *st, int col);
+
+/* Runs a single-row SELECT count(*)-like query into *out. */
+int store__query_int64(int64_t *out, struct store_tx *tx, const char *sql,
+		       const struct store__param *params, size_t count, struct sx_error *err);
+
+#endif

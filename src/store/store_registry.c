@@ -1,0 +1,198 @@
+/*
+ * store/store_registry — agencies, officers, 执法事项 and the audit trail
+ * (see store.h). The registry issue extends these tables with versions and
+ * public lists; here they hold what accounts and demo data need.
+ */
+#include <string.h>
+
+#include "base/id.h"
+#include "base/mem.h"
+#include "base/time.h"
+#include "store/store_internal.h"
+
+#define AGENCY_COLUMNS                                                                             \
+	"id, name, credit_code, level, region_code, parent_id, is_justice_bureau, active, "       \
+	"created_at, created_by"
+
+int store_agency_insert(struct store_tx *tx, const struct store_agency *a, struct sx_error *err)
+{
+	int rc;
+
+	if ((rc = store__require_write(tx, err)) < 0)
+		return rc;
+	rc = store__exec(tx, NULL,
+			 "INSERT INTO agency (" AGENCY_COLUMNS ") "
+			 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+			 STORE__PARAMS(P_TEXT(a->id), P_TEXT(a->name), P_TEXT(a->credit_code),
+				       P_TEXT(a->level), P_TEXT(a->region_code),
+				       P_OPT_TEXT(a->parent_id), P_INT(a->is_justice_bureau ? 1 : 0),
+				       P_INT(a->active ? 1 : 0), P_TEXT(a->created_at),
+				       P_TEXT(a->created_by)),
+			 err);
+	if (rc == SX_EEXISTS)
+		return sx_error_set(err, SX_EEXISTS, "exists", "统一社会信用代码已被登记");
+	return rc;
+}
+
+static void store__agency_from_row(struct store_agency *a, struct db_stmt *st)
+{
+	memset(a, 0, sizeof(*a));
+	store__column_copy(a->id, sizeof(a->id), st, 0);
+	store__column_copy(a->name, sizeof(a->name), st, 1);
+	store__column_copy(a->credit_code, sizeof(a->credit_code), st, 2);
+	store__column_copy(a->level, sizeof(a->level), st, 3);
+	store__column_copy(a->region_code, sizeof(a->region_code), st, 4);
+	store__column_copy(a->parent_id, sizeof(a->parent_id), st, 5);
+	a->is_justice_bureau = db_column_int64(st, 6) != 0;
+	a->active = db_column_int64(st, 7) != 0;
+	store__column_copy(a->created_at, sizeof(a->created_at), st, 8);
+	store__column_copy(a->created_by, sizeof(a->created_by), st, 9);
+}
+
+int store_agency_get(struct store_agency *out, struct store_tx *tx, const char *id,
+		     struct sx_error *err)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	rc = store__query(&st, tx, "SELECT " AGENCY_COLUMNS " FROM agency WHERE id = $1",
+			  STORE__PARAMS(P_TEXT(id)), err);
+	if (rc < 0)
+		return rc;
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		store__agency_from_row(out, st);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = sx_error_set(err, SX_ENOTFOUND, "agency_not_found", "执法机关不存在");
+	}
+	db_finish(st);
+	return rc;
+}
+
+int store_agency_list(struct store_agency **out, size_t *count, struct store_tx *tx,
+		      struct sx_error *err)
+{
+	struct store_agency *items = NULL;
+	size_t len = 0, cap = 0;
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	rc = store__query(&st, tx,
+			  "SELECT " AGENCY_COLUMNS " FROM agency ORDER BY region_code, name", NULL, 0,
+			  err);
+	if (rc < 0)
+		return rc;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		if (len == cap) {
+			size_t next = cap ? cap * 2 : 8;
+			struct store_agency *grown = sx_reallocarray(items, next, sizeof(*items));
+
+			if (grown == NULL) {
+				rc = sx_error_set(err, SX_ENOMEM, NULL, NULL);
+				goto cleanup;
+			}
+			items = grown;
+			cap = next;
+		}
+		store__agency_from_row(&items[len++], st);
+	}
+	if (rc < 0)
+		goto cleanup;
+	rc = 0;
+	*out = items;
+	*count = len;
+	items = NULL;
+cleanup:
+	db_finish(st);
+	sx_free(items);
+	return rc;
+}
+
+int store_officer_insert(struct store_tx *tx, const struct store_officer *o, struct sx_error *err)
+{
+	int rc;
+
+	if ((rc = store__require_write(tx, err)) < 0)
+		return rc;
+	rc = store__exec(tx, NULL,
+			 "INSERT INTO officer (id, agency_id, name, cert_no, cert_type, field, "
+			 "valid_from, valid_to, status, id_number, user_id, created_at, created_by) "
+			 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+			 STORE__PARAMS(P_TEXT(o->id), P_TEXT(o->agency_id), P_TEXT(o->name),
+				       P_TEXT(o->cert_no), P_TEXT(o->cert_type), P_TEXT(o->field),
+				       P_TEXT(o->valid_from), P_TEXT(o->valid_to),
+				       P_TEXT(o->status), P_TEXT(o->id_number),
+				       P_OPT_TEXT(o->user_id), P_TEXT(o->created_at),
+				       P_TEXT(o->created_by)),
+			 err);
+	if (rc == SX_EEXISTS)
+		return sx_error_set(err, SX_EEXISTS, "exists", "执法证号已被登记");
+	return rc;
+}
+
+int store_officer_count(int64_t *out, struct store_tx *tx, const char *agency_id,
+			struct sx_error *err)
+{
+	return store__query_int64(out, tx,
+				  "SELECT count(*) FROM officer WHERE ($1 IS NULL OR agency_id = $1)",
+				  STORE__PARAMS(P_TEXT(agency_id)), err);
+}
+
+int store_matter_insert(struct store_tx *tx, const struct store_matter *m, struct sx_error *err)
+{
+	int rc;
+
+	if ((rc = store__require_write(tx, err)) < 0)
+		return rc;
+	rc = store__exec(tx, NULL,
+			 "INSERT INTO matter (id, agency_id, code, name, act_type, legal_basis, "
+			 "version, effective_from, effective_to, created_at, created_by) "
+			 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+			 STORE__PARAMS(P_TEXT(m->id), P_TEXT(m->agency_id), P_TEXT(m->code),
+				       P_TEXT(m->name), P_TEXT(m->act_type), P_TEXT(m->legal_basis),
+				       P_INT(m->version), P_TEXT(m->effective_from),
+				       P_OPT_TEXT(m->effective_to), P_TEXT(m->created_at),
+				       P_TEXT(m->created_by)),
+			 err);
+	if (rc == SX_EEXISTS)
+		return sx_error_set(err, SX_EEXISTS, "exists", "该执法事项版本已存在");
+	return rc;
+}
+
+int store_matter_count(int64_t *out, struct store_tx *tx, const char *agency_id,
+		       struct sx_error *err)
+{
+	return store__query_int64(out, tx,
+				  "SELECT count(*) FROM matter WHERE ($1 IS NULL OR agency_id = $1)",
+				  STORE__PARAMS(P_TEXT(agency_id)), err);
+}
+
+int store_audit_append(struct store_tx *tx, const struct store_audit *ev, struct sx_error *err)
+{
+	char id[SX_ID_LEN + 1];
+	char now[SX_TIME_TEXT_LEN];
+	int rc;
+
+	if ((rc = store__require_write(tx, err)) < 0)
+		return rc;
+	if ((rc = sx_id_new(id)) < 0)
+		return sx_error_set(err, rc, NULL, NULL);
+	sx_time_format_utc(now, sx_time_now_us());
+	return store__exec(tx, NULL,
+			   "INSERT INTO audit_event (id, at, actor_id, action, object_type, "
+			   "object_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+			   STORE__PARAMS(P_TEXT(id), P_TEXT(now), P_TEXT(ev->actor_id),
+					 P_TEXT(ev->action), P_TEXT(ev->object_type),
+					 P_TEXT(ev->object_id), P_TEXT(ev->detail ? ev->detail : "")),
+			   err);
+}
+
+int store_audit_count(int64_t *out, struct store_tx *tx, const char *action, struct sx_error *err)
+{
+	return store__query_int64(
+		out, tx, "SELECT count(*) FROM audit_event WHERE ($1 IS NULL OR action = $1)",
+		STORE__PARAMS(P_TEXT(action)), err);
+}
