@@ -176,7 +176,7 @@ int service_demo_load(const struct service *svc, const struct service_actor *act
 		snprintf(o.id_number, sizeof(o.id_number), "%s%c", d->id17, check);
 		for (size_t k = 0; d->username && k < COUNT(demo_users); k++) {
 			if (strcmp(demo_users[k].username, d->username) == 0)
-				snprintf(o.user_id, sizeof(o.user_id), "%s", users[k].id);
+				memcpy(o.user_id, users[k].id, sizeof(o.user_id));
 		}
 		snprintf(o.created_at, sizeof(o.created_at), "%s", now);
 		snprintf(o.created_by, sizeof(o.created_by), "%s", actor->user_id);
