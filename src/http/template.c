@@ -19,6 +19,18 @@ static const char *template__lookup(const struct template_var *vars, size_t coun
 	return "";
 }
 
+/* The first needle in [p, end), or NULL. Templates are byte ranges, not C
+ * strings: nothing may be read at or past end (so no strstr). */
+static const char *template__find(const char *p, const char *end, const char *needle,
+				  size_t needle_len)
+{
+	for (; p < end && (size_t)(end - p) >= needle_len; p++) {
+		if (memcmp(p, needle, needle_len) == 0)
+			return p;
+	}
+	return NULL;
+}
+
 /* Finds the matching {{/name}} for a block that opened at p; returns its start. */
 static const char *template__block_end(const char *p, const char *end, const char *name,
 				       size_t name_len)
@@ -28,11 +40,7 @@ static const char *template__block_end(const char *p, const char *end, const cha
 
 	if (n < 0 || (size_t)n >= sizeof(close))
 		return NULL;
-	for (; p + n <= end; p++) {
-		if (memcmp(p, close, (size_t)n) == 0)
-			return p;
-	}
-	return NULL;
+	return template__find(p, end, close, (size_t)n);
 }
 
 int template_render_text(struct buf *out, const char *text, size_t len,
@@ -40,26 +48,20 @@ int template_render_text(struct buf *out, const char *text, size_t len,
 {
 	const char *p = text;
 	const char *end = text + len;
+	const char *open = NULL;
 	int rc;
 
 	while (p < end) {
-		const char *open = NULL;
-
-		for (const char *q = p; q + 1 < end; q++) {
-			if (q[0] == '{' && q[1] == '{') {
-				open = q;
-				break;
-			}
-		}
+		open = template__find(p, end, "{{", 2);
 		if (open == NULL)
 			return buf_append(out, p, (size_t)(end - p));
 		if ((rc = buf_append(out, p, (size_t)(open - p))) < 0)
 			return rc;
 		if (open + 2 < end && open[2] == '{') {
 			const char *name = open + 3;
-			const char *close = strstr(name, "}}}");
+			const char *close = template__find(name, end, "}}}", 3);
 
-			if (close == NULL || close > end)
+			if (close == NULL)
 				goto bad;
 			rc = buf_append_str(out, template__lookup(vars, count, name,
 								  (size_t)(close - name)));
@@ -70,11 +72,11 @@ int template_render_text(struct buf *out, const char *text, size_t len,
 		}
 		{
 			const char *tag = open + 2;
-			const char *close = strstr(tag, "}}");
+			const char *close = template__find(tag, end, "}}", 2);
 			const char *name = tag;
 			size_t name_len;
 
-			if (close == NULL || close > end)
+			if (close == NULL)
 				goto bad;
 			if (*tag == '#' || *tag == '^') {
 				const char *body = close + 2;
@@ -113,8 +115,9 @@ int template_render_text(struct buf *out, const char *text, size_t len,
 	}
 	return 0;
 bad:
-	return sx_error_setf(err, SX_EINTERNAL, NULL, NULL, "template syntax error near: %.40s",
-			     p);
+	/* Quote at most 40 bytes of the tag, and none past end. */
+	return sx_error_setf(err, SX_EINTERNAL, NULL, NULL, "template syntax error near: %.*s",
+			     end - open < 40 ? (int)(end - open) : 40, open);
 }
 
 int template_render(struct buf *out, const char *name, const struct template_var *vars,

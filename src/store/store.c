@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/embedded.h"
+#include "base/log.h"
 #include "base/mem.h"
 #include "base/time.h"
 #include "store/store_internal.h"
@@ -22,6 +23,7 @@
 #define STORE_DEFAULT_READERS 4
 #define STORE_MAX_READERS 64
 #define STORE_DEFAULT_BUSY_MS 5000
+#define STORE_DEFAULT_MAX_BATCH 256
 
 struct store_reader {
 	struct db *db;
@@ -30,9 +32,14 @@ struct store_reader {
 
 struct store {
 	pthread_mutex_t lock;
-	pthread_cond_t changed;      /* signalled whenever a connection is released */
+	pthread_cond_t changed;      /* signalled on every release and batch commit */
 	struct db *writer;
-	bool writer_busy;
+	bool writer_busy;            /* a write transaction (or a batch commit) holds the writer */
+	int writer_waiters;          /* threads blocked in store_begin(WRITE) */
+	bool batch_open;             /* the writer is inside a batch's BEGIN */
+	struct store_tx *batch_head; /* finished members waiting for the batch COMMIT */
+	int batch_members;
+	int max_batch;               /* commit at this many members even if others wait */
 	struct store_reader readers[STORE_MAX_READERS];
 	int reader_count;
 };
@@ -75,8 +82,6 @@ static int store__apply_migrations(struct db *db, int *from, int *to, struct sx_
 	int current = 0;
 	int rc;
 
-	if ((rc = db_exec(db, create_version_table, err)) < 0)
-		return rc;
 	if ((rc = store__db_version(&current, db, err)) < 0)
 		return rc;
 	if (from)
@@ -95,6 +100,10 @@ static int store__apply_migrations(struct db *db, int *from, int *to, struct sx_
 			continue;
 		if ((rc = db_begin_write(db, err)) < 0)
 			return rc;
+		/* Inside the transaction, so that a create that fails leaves an
+		 * empty database that `init` may retry, not a bare version table. */
+		if ((rc = db_exec(db, create_version_table, err)) < 0)
+			goto fail;
 		/* Re-read under the write lock: another migrator may have run. */
 		if ((rc = store__db_version(&version, db, err)) < 0)
 			goto fail;
@@ -199,6 +208,7 @@ int store_open(struct store **out, const char *dsn, const struct store_options *
 		return sx_error_set(err, SX_ENOMEM, NULL, NULL);
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_cond_init(&st->changed, NULL);
+	st->max_batch = opt && opt->max_batch > 0 ? opt->max_batch : STORE_DEFAULT_MAX_BATCH;
 	if ((rc = db_open(&st->writer, dsn, DB_OPEN_READ_WRITE, false, busy_ms, err)) < 0)
 		goto cleanup;
 	if ((rc = store__db_version(&version, st->writer, err)) < 0)
@@ -234,7 +244,7 @@ void store_close(struct store *st)
 		return;
 	pthread_mutex_lock(&st->lock);
 	for (;;) {
-		bool busy = st->writer_busy;
+		bool busy = st->writer_busy || st->batch_open;
 
 		for (int i = 0; i < st->reader_count; i++)
 			busy = busy || st->readers[i].busy;
@@ -251,24 +261,80 @@ void store_close(struct store *st)
 	sx_free(st);
 }
 
-static void store__release(struct store_tx *tx)
+static void store__release_reader(struct store_tx *tx)
 {
 	struct store *st = tx->st;
 
 	pthread_mutex_lock(&st->lock);
-	if (tx->reader_slot < 0)
-		st->writer_busy = false;
-	else
-		st->readers[tx->reader_slot].busy = false;
+	st->readers[tx->reader_slot].busy = false;
 	pthread_cond_broadcast(&st->changed);
 	pthread_mutex_unlock(&st->lock);
 	sx_free(tx);
+}
+
+/*
+ * Group commit. Write transactions run one after another on the writer
+ * connection, each inside a SAVEPOINT of one shared SQLite transaction (the
+ * batch). A transaction that finishes joins the batch and waits; whoever
+ * finishes while nobody else is waiting for the writer, or fills the batch,
+ * COMMITs it and wakes every member with the result. So a caller returns
+ * from store_commit only once its writes are durable, and concurrent writers
+ * share one fsync. A member whose own savepoint failed is rolled back alone.
+ *
+ * Called with the writer held and the lock NOT held; `member` is tx when its
+ * savepoint was released into the batch, NULL when it was rolled back.
+ * Returns the batch's commit result for a member, 0 otherwise.
+ */
+static int store__finish_write(struct store *st, struct store_tx *member)
+{
+	struct store_tx *members = NULL;
+	bool commit_now;
+	int rc = 0;
+
+	pthread_mutex_lock(&st->lock);
+	if (member) {
+		member->next = st->batch_head;
+		st->batch_head = member;
+		st->batch_members++;
+	}
+	commit_now = st->batch_open &&
+		     (st->writer_waiters == 0 || st->batch_members >= st->max_batch);
+	if (commit_now) {
+		struct sx_error cerr;
+
+		members = st->batch_head;
+		st->batch_head = NULL;
+		st->batch_members = 0;
+		st->batch_open = false;
+		pthread_mutex_unlock(&st->lock);
+		sx_error_clear(&cerr);
+		rc = db_commit(st->writer, &cerr);
+		if (rc < 0) {
+			db_rollback(st->writer);
+			sx_log(SX_LOG_ERROR, "store: batch commit failed: %s", cerr.detail);
+		}
+		pthread_mutex_lock(&st->lock);
+		for (struct store_tx *m = members; m; m = m->next) {
+			m->result = rc;
+			m->done = true;
+		}
+	}
+	st->writer_busy = false;
+	pthread_cond_broadcast(&st->changed);
+	if (member) {
+		while (!member->done)
+			pthread_cond_wait(&st->changed, &st->lock);
+		rc = member->result;
+	}
+	pthread_mutex_unlock(&st->lock);
+	return member ? rc : 0;
 }
 
 int store_begin(struct store_tx **out, struct store *st, enum store_tx_mode mode,
 		struct sx_error *err)
 {
 	struct store_tx *tx;
+	bool need_begin = false;
 	int rc;
 
 	*out = NULL;
@@ -279,14 +345,17 @@ int store_begin(struct store_tx **out, struct store *st, enum store_tx_mode mode
 	tx->mode = mode;
 	tx->reader_slot = -1;
 	pthread_mutex_lock(&st->lock);
-	for (;;) {
-		if (mode == STORE_TX_WRITE) {
-			if (!st->writer_busy) {
-				st->writer_busy = true;
-				tx->db = st->writer;
-				break;
-			}
-		} else {
+	if (mode == STORE_TX_WRITE) {
+		st->writer_waiters++;
+		while (st->writer_busy)
+			pthread_cond_wait(&st->changed, &st->lock);
+		st->writer_waiters--;
+		st->writer_busy = true;
+		tx->db = st->writer;
+		need_begin = !st->batch_open;
+		st->batch_open = true;
+	} else {
+		while (tx->db == NULL) {
 			for (int i = 0; i < st->reader_count && tx->db == NULL; i++) {
 				if (!st->readers[i].busy) {
 					st->readers[i].busy = true;
@@ -294,28 +363,68 @@ int store_begin(struct store_tx **out, struct store *st, enum store_tx_mode mode
 					tx->db = st->readers[i].db;
 				}
 			}
-			if (tx->db != NULL)
-				break;
+			if (tx->db == NULL)
+				pthread_cond_wait(&st->changed, &st->lock);
 		}
-		pthread_cond_wait(&st->changed, &st->lock);
 	}
 	pthread_mutex_unlock(&st->lock);
-	rc = mode == STORE_TX_WRITE ? db_begin_write(tx->db, err) : db_begin_read(tx->db, err);
+	if (mode == STORE_TX_READ) {
+		if ((rc = db_begin_read(tx->db, err)) < 0) {
+			store__release_reader(tx);
+			return rc;
+		}
+		*out = tx;
+		return 0;
+	}
+	rc = need_begin ? db_begin_write(tx->db, err) : 0;
+	if (rc == 0)
+		rc = db_exec(tx->db, "SAVEPOINT sx_tx", err);
 	if (rc < 0) {
-		store__release(tx);
+		if (need_begin) {
+			/* This transaction opened the batch and has no members
+			 * to keep: close it. */
+			db_rollback(tx->db);
+			pthread_mutex_lock(&st->lock);
+			st->batch_open = false;
+			pthread_mutex_unlock(&st->lock);
+		}
+		store__finish_write(st, NULL);
+		sx_free(tx);
 		return rc;
 	}
 	*out = tx;
 	return 0;
 }
 
+/* Undoes this transaction's savepoint, leaving the rest of the batch. */
+static void store__rollback_savepoint(struct store_tx *tx)
+{
+	db_exec(tx->db, "ROLLBACK TO sx_tx", NULL);
+	db_exec(tx->db, "RELEASE sx_tx", NULL);
+}
+
 int store_commit(struct store_tx *tx, struct sx_error *err)
 {
-	int rc = db_commit(tx->db, err);
+	int rc;
 
+	if (tx->mode == STORE_TX_READ) {
+		rc = db_commit(tx->db, err);
+		if (rc < 0)
+			db_rollback(tx->db);
+		store__release_reader(tx);
+		return rc;
+	}
+	rc = db_exec(tx->db, "RELEASE sx_tx", err);
+	if (rc < 0) {
+		store__rollback_savepoint(tx);
+		store__finish_write(tx->st, NULL);
+		sx_free(tx);
+		return rc;
+	}
+	rc = store__finish_write(tx->st, tx);
 	if (rc < 0)
-		db_rollback(tx->db);
-	store__release(tx);
+		sx_error_set(err, rc, NULL, "保存失败，操作未完成，请重试");
+	sx_free(tx);
 	return rc;
 }
 
@@ -323,8 +432,14 @@ void store_rollback(struct store_tx *tx)
 {
 	if (tx == NULL)
 		return;
-	db_rollback(tx->db);
-	store__release(tx);
+	if (tx->mode == STORE_TX_READ) {
+		db_rollback(tx->db);
+		store__release_reader(tx);
+		return;
+	}
+	store__rollback_savepoint(tx);
+	store__finish_write(tx->st, NULL);
+	sx_free(tx);
 }
 
 int store_integrity_check(struct store_tx *tx, struct sx_error *err)

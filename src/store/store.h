@@ -8,9 +8,15 @@
  * these functions.
  *
  * Concurrency (SQLite): one writer connection guarded by a mutex and a pool of
- * read-only connections. A write transaction takes the writer (BEGIN
- * IMMEDIATE); a read transaction takes any free reader and sees the last
+ * read-only connections. Write transactions take the writer in turn and run
+ * as savepoints of a shared transaction that is committed when no other
+ * writer is waiting (group commit, see store.c): store_commit returns only
+ * after the COMMIT that made the writes durable, and concurrent writers share
+ * its fsync. A read transaction takes any free reader and sees the last
  * committed state, so a page reads what its own request committed before.
+ *
+ * A write transaction must not wait for another thread's write transaction
+ * while it is open (there is one writer); nothing in the service layer does.
  *
  * Rows are never deleted. Row structs hold fixed-size fields (lengths are
  * validated by the service before insert) so they need no freeing; lists are
@@ -43,6 +49,7 @@ struct store_tx;
 struct store_options {
 	int reader_count;     /* pooled read-only connections; 0 = default (4) */
 	int busy_timeout_ms;  /* wait on the write lock; 0 = default (5000) */
+	int max_batch;        /* group commit: most transactions per COMMIT; 0 = default (256) */
 };
 
 enum store_tx_mode {

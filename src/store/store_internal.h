@@ -14,6 +14,10 @@ struct store_tx {
 	struct db *db;
 	enum store_tx_mode mode;
 	int reader_slot;   /* index into the reader pool; -1 for the writer */
+	/* Group commit (store.c): a finished write waits in its batch's list. */
+	struct store_tx *next;
+	bool done;         /* the batch holding this transaction has committed or failed */
+	int result;        /* that batch's commit result */
 };
 
 enum store__param_kind {

@@ -54,7 +54,7 @@ static int64_t now_ms(void)
 
 static void pause_ms(long ms)
 {
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -102,11 +102,12 @@ static void get_session_with_cookie(struct itest_response *out, void **state, co
 {
 	struct itest_client *c = new_client(state);
 	char header[1024];
-	const char *headers[] = { header, NULL };
+	const char *headers[] = {header, NULL};
 
 	assert_true(strlen(value) < sizeof(header) - 32);
 	snprintf(header, sizeof(header), "Cookie: sx_session=%s", value);
-	assert_int_equal(itest_request(out, c, "GET", "/api/v1/session", NULL, NULL, 0, headers), 0);
+	assert_int_equal(itest_request(out, c, "GET", "/api/v1/session", NULL, NULL, 0, headers),
+	                 0);
 	itest_client_free(c);
 }
 
@@ -147,8 +148,7 @@ static void test_login_with_right_password_returns_201_user_csrf_token_and_cooki
 
 static void test_session_get_returns_the_logged_in_user(void **state)
 {
-	static const char *const fields[] = { "id", "username", "display_name", "role",
-					      "agency_id" };
+	static const char *const fields[] = {"id", "username", "display_name", "role", "agency_id"};
 	struct itest_client *c = new_client(state);
 	struct itest_response login;
 	struct itest_response r;
@@ -166,7 +166,8 @@ static void test_session_get_returns_the_logged_in_user(void **state)
 		a = json_object_get(json_object_get(login.json, "user"), fields[i]);
 		b = json_object_get(json_object_get(r.json, "user"), fields[i]);
 		if (!json_equal(a, b))
-			fail_msg("user.%s differs between login and GET /api/v1/session", fields[i]);
+			fail_msg("user.%s differs between login and GET /api/v1/session",
+			         fields[i]);
 	}
 	itest_response_free(&r);
 	itest_response_free(&login);
@@ -245,15 +246,14 @@ static void test_login_does_not_adopt_a_session_token_chosen_by_the_client(void 
 	static const char planted[] = "AttackerChosenSessionValue0123456789abcdefXYZ";
 	static const char body[] = "{\"username\":\"officer\",\"password\":\"Sanxiang@2026\"}";
 	static const char *const headers[] = {
-		"Cookie: sx_session=AttackerChosenSessionValue0123456789abcdefXYZ", NULL
-	};
+	        "Cookie: sx_session=AttackerChosenSessionValue0123456789abcdefXYZ", NULL};
 	struct itest_client *c = new_client(state);
 	struct itest_response r;
 	char *issued = NULL;
 
 	assert_int_equal(itest_request(&r, c, "POST", "/api/v1/session", "application/json", body,
-				       strlen(body), headers),
-			 0);
+	                               strlen(body), headers),
+	                 0);
 	ITEST_ASSERT_STATUS(r, 201);
 	assert_int_equal(itest_response_cookie(&issued, &r, "sx_session"), 0);
 	assert_string_not_equal(issued, planted);
@@ -269,9 +269,9 @@ static void test_login_does_not_adopt_a_session_token_chosen_by_the_client(void 
 static void test_never_issued_session_cookie_returns_401_unauthenticated(void **state)
 {
 	static const char *const forged[] = {
-		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-		"0000000000000000000000000000000000000000000000000000000000000000",
-		"x",
+	        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	        "0000000000000000000000000000000000000000000000000000000000000000",
+	        "x",
 	};
 	struct itest_response r;
 	size_t i;
@@ -327,8 +327,8 @@ static void test_logout_without_right_csrf_token_returns_403_and_keeps_the_sessi
 	ITEST_ASSERT_API_ERROR(r, 403, "csrf_failed");
 	itest_response_free(&r);
 	assert_int_equal(itest_send_json(&r, c, "DELETE", "/api/v1/session", NULL,
-					 "not-the-token-0123456789"),
-			 0);
+	                                 "not-the-token-0123456789"),
+	                 0);
 	ITEST_ASSERT_API_ERROR(r, 403, "csrf_failed");
 	itest_response_free(&r);
 
@@ -490,13 +490,13 @@ static void test_unknown_usernames_lock_like_known_ones(void **state)
 static void test_login_behind_tls_proxy_sets_a_secure_cookie(void **state)
 {
 	static const char body[] = "{\"username\":\"admin\",\"password\":\"Sanxiang@2026\"}";
-	static const char *const headers[] = { "X-Forwarded-Proto: https", NULL };
+	static const char *const headers[] = {"X-Forwarded-Proto: https", NULL};
 	struct itest_client *c = new_client(state);
 	struct itest_response r;
 
 	assert_int_equal(itest_request(&r, c, "POST", "/api/v1/session", "application/json", body,
-				       strlen(body), headers),
-			 0);
+	                               strlen(body), headers),
+	                 0);
 	ITEST_ASSERT_STATUS(r, 201);
 	assert_true(itest_response_cookie_has(&r, "sx_session", "Secure"));
 	assert_true(itest_response_cookie_has(&r, "sx_session", "HttpOnly"));
@@ -508,31 +508,36 @@ static void test_login_behind_tls_proxy_sets_a_secure_cookie(void **state)
 
 int main(void)
 {
-	static const char *const lockout_flags[] = { "--login-delay-after", "0",
-						     "--login-lockout-after", "3", NULL };
-	static const char *const tls_flags[] = { "--tls-proxy", NULL };
+	static const char *const lockout_flags[] = {"--login-delay-after", "0",
+	                                            "--login-lockout-after", "3", NULL};
+	static const char *const tls_flags[] = {"--tls-proxy", NULL};
 	struct CMUnitTest defaults[] = {
-		cmocka_unit_test(test_login_with_right_password_returns_201_user_csrf_token_and_cookie),
-		cmocka_unit_test(test_session_get_returns_the_logged_in_user),
-		cmocka_unit_test(test_session_get_without_cookie_returns_401_unauthenticated),
-		cmocka_unit_test(test_login_with_wrong_password_returns_401_invalid_credentials),
-		cmocka_unit_test(test_unknown_user_gets_the_same_401_as_a_wrong_password),
-		cmocka_unit_test(test_each_login_issues_a_new_session_token_and_the_old_one_still_works),
-		cmocka_unit_test(test_login_does_not_adopt_a_session_token_chosen_by_the_client),
-		cmocka_unit_test(test_never_issued_session_cookie_returns_401_unauthenticated),
-		cmocka_unit_test(test_logout_returns_204_and_ends_the_session_on_the_server),
-		cmocka_unit_test(test_logout_without_right_csrf_token_returns_403_and_keeps_the_session),
-		cmocka_unit_test(test_three_failed_logins_throttle_the_next_even_with_the_right_password),
-		cmocka_unit_test(test_delay_doubles_with_each_further_failure),
-		cmocka_unit_test(test_unknown_usernames_are_throttled_like_known_ones),
+	        cmocka_unit_test(
+	                test_login_with_right_password_returns_201_user_csrf_token_and_cookie),
+	        cmocka_unit_test(test_session_get_returns_the_logged_in_user),
+	        cmocka_unit_test(test_session_get_without_cookie_returns_401_unauthenticated),
+	        cmocka_unit_test(test_login_with_wrong_password_returns_401_invalid_credentials),
+	        cmocka_unit_test(test_unknown_user_gets_the_same_401_as_a_wrong_password),
+	        cmocka_unit_test(
+	                test_each_login_issues_a_new_session_token_and_the_old_one_still_works),
+	        cmocka_unit_test(test_login_does_not_adopt_a_session_token_chosen_by_the_client),
+	        cmocka_unit_test(test_never_issued_session_cookie_returns_401_unauthenticated),
+	        cmocka_unit_test(test_logout_returns_204_and_ends_the_session_on_the_server),
+	        cmocka_unit_test(
+	                test_logout_without_right_csrf_token_returns_403_and_keeps_the_session),
+	        cmocka_unit_test(
+	                test_three_failed_logins_throttle_the_next_even_with_the_right_password),
+	        cmocka_unit_test(test_delay_doubles_with_each_further_failure),
+	        cmocka_unit_test(test_unknown_usernames_are_throttled_like_known_ones),
 	};
 	struct CMUnitTest lockout[] = {
-		cmocka_unit_test(test_three_wrong_passwords_lock_the_account_even_for_the_right_one),
-		cmocka_unit_test(test_a_locked_account_does_not_affect_other_users),
-		cmocka_unit_test(test_unknown_usernames_lock_like_known_ones),
+	        cmocka_unit_test(
+	                test_three_wrong_passwords_lock_the_account_even_for_the_right_one),
+	        cmocka_unit_test(test_a_locked_account_does_not_affect_other_users),
+	        cmocka_unit_test(test_unknown_usernames_lock_like_known_ones),
 	};
 	struct CMUnitTest tls[] = {
-		cmocka_unit_test(test_login_behind_tls_proxy_sets_a_secure_cookie),
+	        cmocka_unit_test(test_login_behind_tls_proxy_sets_a_secure_cookie),
 	};
 	int failures = 0;
 

@@ -58,7 +58,7 @@ static void officer_role_and_agency(char **role, json_t **agency, struct itest_s
 
 /* Logs in as admin and creates username; asserts the 201 acknowledgement. */
 static void create_user_as_admin(struct itest_server *s, const char *username, const char *role,
-				 json_t *agency)
+                                 json_t *agency)
 {
 	struct itest_client *c = new_client(s);
 	struct itest_response r;
@@ -68,7 +68,8 @@ static void create_user_as_admin(struct itest_server *s, const char *username, c
 
 	assert_int_equal(itest_login(&csrf, c, "admin", ITEST_DEMO_PASSWORD), 0);
 	body = json_pack("{s:s, s:s, s:s, s:s, s:O}", "username", username, "display_name",
-			 "持久性测试", "password", USER_PASSWORD, "role", role, "agency_id", agency);
+	                 "持久性测试", "password", USER_PASSWORD, "role", role, "agency_id",
+	                 agency);
 	assert_non_null(body);
 	text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
@@ -149,8 +150,8 @@ static void test_graceful_stop_exits_zero_and_keeps_acknowledged_writes(void **s
 int main(void)
 {
 	struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_acknowledged_write_survives_sigkill),
-		cmocka_unit_test(test_graceful_stop_exits_zero_and_keeps_acknowledged_writes),
+	        cmocka_unit_test(test_acknowledged_write_survives_sigkill),
+	        cmocka_unit_test(test_graceful_stop_exits_zero_and_keeps_acknowledged_writes),
 	};
 	int failures;
 

@@ -90,10 +90,10 @@ static void test_wrong_method_on_known_path_returns_405_method_not_allowed(void 
 static void test_malformed_json_body_returns_400_bad_json(void **state)
 {
 	static const char *const bodies[] = {
-		"{\"username\":\"admin\",\"password\":",
-		"{username: admin}",
-		"not json at all",
-		"{\"username\":\"admin\",\"password\":\"x\"}}",
+	        "{\"username\":\"admin\",\"password\":",
+	        "{username: admin}",
+	        "not json at all",
+	        "{\"username\":\"admin\",\"password\":\"x\"}}",
 	};
 	struct itest_client *c = new_client(state);
 	struct itest_response r;
@@ -101,7 +101,7 @@ static void test_malformed_json_body_returns_400_bad_json(void **state)
 
 	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
 		assert_int_equal(itest_send_json(&r, c, "POST", "/api/v1/session", bodies[i], NULL),
-				 0);
+		                 0);
 		if (r.status != 400)
 			print_error("body: %s\n", bodies[i]);
 		ITEST_ASSERT_API_ERROR(r, 400, "bad_json");
@@ -116,10 +116,10 @@ static void test_unknown_field_in_body_returns_400_unknown_field(void **state)
 	struct itest_response r;
 
 	assert_int_equal(itest_send_json(&r, c, "POST", "/api/v1/session",
-					 "{\"username\":\"nobody_field\",\"password\":\"x\","
-					 "\"remember_me\":true}",
-					 NULL),
-			 0);
+	                                 "{\"username\":\"nobody_field\",\"password\":\"x\","
+	                                 "\"remember_me\":true}",
+	                                 NULL),
+	                 0);
 	ITEST_ASSERT_API_ERROR(r, 400, "unknown_field");
 	itest_response_free(&r);
 	itest_client_free(c);
@@ -128,9 +128,9 @@ static void test_unknown_field_in_body_returns_400_unknown_field(void **state)
 static void test_missing_field_in_body_returns_400_invalid(void **state)
 {
 	static const char *const bodies[] = {
-		"{\"username\":\"nobody_missing\"}",
-		"{\"password\":\"Sanxiang@2026\"}",
-		"{}",
+	        "{\"username\":\"nobody_missing\"}",
+	        "{\"password\":\"Sanxiang@2026\"}",
+	        "{}",
 	};
 	struct itest_client *c = new_client(state);
 	struct itest_response r;
@@ -138,7 +138,7 @@ static void test_missing_field_in_body_returns_400_invalid(void **state)
 
 	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
 		assert_int_equal(itest_send_json(&r, c, "POST", "/api/v1/session", bodies[i], NULL),
-				 0);
+		                 0);
 		if (r.status != 400)
 			print_error("body: %s\n", bodies[i]);
 		ITEST_ASSERT_API_ERROR(r, 400, "invalid");
@@ -151,8 +151,8 @@ static void test_non_json_content_type_returns_415_unsupported(void **state)
 {
 	static const char body[] = "{\"username\":\"admin\",\"password\":\"Sanxiang@2026\"}";
 	static const char *const types[] = {
-		"text/plain",
-		"application/x-www-form-urlencoded",
+	        "text/plain",
+	        "application/x-www-form-urlencoded",
 	};
 	struct itest_client *c = new_client(state);
 	struct itest_response r;
@@ -160,8 +160,8 @@ static void test_non_json_content_type_returns_415_unsupported(void **state)
 
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		assert_int_equal(itest_request(&r, c, "POST", "/api/v1/session", types[i], body,
-					       strlen(body), NULL),
-				 0);
+		                               strlen(body), NULL),
+		                 0);
 		if (r.status != 415)
 			print_error("Content-Type: %s\n", types[i]);
 		ITEST_ASSERT_API_ERROR(r, 415, "unsupported");
@@ -178,8 +178,8 @@ static void test_body_over_default_limit_of_1_mib_returns_413_too_large(void **s
 	struct itest_response r;
 
 	assert_int_equal(itest_request(&r, c, "POST", "/api/v1/session", "application/json", body,
-				       TWO_MIB, NULL),
-			 0);
+	                               TWO_MIB, NULL),
+	                 0);
 	ITEST_ASSERT_API_ERROR(r, 413, "too_large");
 	itest_response_free(&r);
 
@@ -199,8 +199,8 @@ static void test_body_under_default_limit_is_read(void **state)
 	struct itest_response r;
 
 	assert_int_equal(itest_request(&r, c, "POST", "/api/v1/session", "application/json", body,
-				       512u * 1024u, NULL),
-			 0);
+	                               512u * 1024u, NULL),
+	                 0);
 	ITEST_ASSERT_API_ERROR(r, 401, "invalid_credentials");
 	itest_response_free(&r);
 	sx_free(body);
@@ -209,7 +209,7 @@ static void test_body_under_default_limit_is_read(void **state)
 
 static void test_body_over_configured_limit_returns_413_too_large(void **state)
 {
-	static const size_t sizes[] = { 1025, 2048 };
+	static const size_t sizes[] = {1025, 2048};
 	struct itest_client *c = new_client(state);
 	struct itest_response r;
 	char *body;
@@ -217,9 +217,9 @@ static void test_body_over_configured_limit_returns_413_too_large(void **state)
 
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		body = login_body_of_size(sizes[i]);
-		assert_int_equal(itest_request(&r, c, "POST", "/api/v1/session",
-					       "application/json", body, sizes[i], NULL),
-				 0);
+		assert_int_equal(itest_request(&r, c, "POST", "/api/v1/session", "application/json",
+		                               body, sizes[i], NULL),
+		                 0);
 		if (r.status != 413)
 			print_error("body of %zu bytes, limit 1024\n", sizes[i]);
 		ITEST_ASSERT_API_ERROR(r, 413, "too_large");
@@ -236,8 +236,8 @@ static void test_body_of_exactly_the_configured_limit_is_read(void **state)
 	struct itest_response r;
 
 	assert_int_equal(itest_request(&r, c, "POST", "/api/v1/session", "application/json", body,
-				       1024, NULL),
-			 0);
+	                               1024, NULL),
+	                 0);
 	ITEST_ASSERT_API_ERROR(r, 401, "invalid_credentials");
 	itest_response_free(&r);
 	sx_free(body);
@@ -275,25 +275,25 @@ static void test_sigterm_makes_server_exit_with_status_zero(void **state)
 
 int main(void)
 {
-	static const char *const small_limit[] = { "--max-body-bytes", "1024", NULL };
+	static const char *const small_limit[] = {"--max-body-bytes", "1024", NULL};
 	struct CMUnitTest defaults[] = {
-		cmocka_unit_test(test_healthz_returns_200_status_ok),
-		cmocka_unit_test(test_unknown_api_route_returns_404_not_found_as_json),
-		cmocka_unit_test(test_wrong_method_on_known_path_returns_405_method_not_allowed),
-		cmocka_unit_test(test_malformed_json_body_returns_400_bad_json),
-		cmocka_unit_test(test_unknown_field_in_body_returns_400_unknown_field),
-		cmocka_unit_test(test_missing_field_in_body_returns_400_invalid),
-		cmocka_unit_test(test_non_json_content_type_returns_415_unsupported),
-		cmocka_unit_test(test_body_over_default_limit_of_1_mib_returns_413_too_large),
-		cmocka_unit_test(test_body_under_default_limit_is_read),
+	        cmocka_unit_test(test_healthz_returns_200_status_ok),
+	        cmocka_unit_test(test_unknown_api_route_returns_404_not_found_as_json),
+	        cmocka_unit_test(test_wrong_method_on_known_path_returns_405_method_not_allowed),
+	        cmocka_unit_test(test_malformed_json_body_returns_400_bad_json),
+	        cmocka_unit_test(test_unknown_field_in_body_returns_400_unknown_field),
+	        cmocka_unit_test(test_missing_field_in_body_returns_400_invalid),
+	        cmocka_unit_test(test_non_json_content_type_returns_415_unsupported),
+	        cmocka_unit_test(test_body_over_default_limit_of_1_mib_returns_413_too_large),
+	        cmocka_unit_test(test_body_under_default_limit_is_read),
 	};
 	struct CMUnitTest limited[] = {
-		cmocka_unit_test(test_body_over_configured_limit_returns_413_too_large),
-		cmocka_unit_test(test_body_of_exactly_the_configured_limit_is_read),
-		cmocka_unit_test(test_body_under_configured_limit_is_accepted),
+	        cmocka_unit_test(test_body_over_configured_limit_returns_413_too_large),
+	        cmocka_unit_test(test_body_of_exactly_the_configured_limit_is_read),
+	        cmocka_unit_test(test_body_under_configured_limit_is_accepted),
 	};
 	struct CMUnitTest shutdown[] = {
-		cmocka_unit_test(test_sigterm_makes_server_exit_with_status_zero),
+	        cmocka_unit_test(test_sigterm_makes_server_exit_with_status_zero),
 	};
 	int failures = 0;
 

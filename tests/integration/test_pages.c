@@ -45,19 +45,18 @@ static char *form_csrf_token(struct itest_slice form)
 	char *type = NULL;
 	char *token = NULL;
 
-	assert_int_equal(itest_html_attribute(&method, form.ptr, form.len, "form", NULL, NULL,
-					      "method"),
-			 0);
+	assert_int_equal(
+	        itest_html_attribute(&method, form.ptr, form.len, "form", NULL, NULL, "method"), 0);
 	if (strcasecmp(method, "post") != 0)
 		fail_msg("form method is \"%s\", want post", method);
 	assert_int_equal(itest_html_attribute(&type, form.ptr, form.len, "input", "name",
-					      "csrf_token", "type"),
-			 0);
+	                                      "csrf_token", "type"),
+	                 0);
 	if (strcasecmp(type, "hidden") != 0)
 		fail_msg("csrf_token input has type \"%s\", want hidden", type);
 	assert_int_equal(itest_html_attribute(&token, form.ptr, form.len, "input", "name",
-					      "csrf_token", "value"),
-			 0);
+	                                      "csrf_token", "value"),
+	                 0);
 	assert_true(strlen(token) > 0);
 	sx_free(method);
 	sx_free(type);
@@ -72,13 +71,13 @@ static char *login_form_token(const struct itest_response *r)
 
 	if (itest_html_find_form(&form, r->body, r->body_len, "/staff/login") < 0)
 		fail_msg("no <form action=\"/staff/login\"> in the page");
-	assert_int_equal(itest_html_attribute(&v, form.ptr, form.len, "input", "name", "username",
-					      "name"),
-			 0);
+	assert_int_equal(
+	        itest_html_attribute(&v, form.ptr, form.len, "input", "name", "username", "name"),
+	        0);
 	sx_free(v);
-	assert_int_equal(itest_html_attribute(&v, form.ptr, form.len, "input", "name", "password",
-					      "type"),
-			 0);
+	assert_int_equal(
+	        itest_html_attribute(&v, form.ptr, form.len, "input", "name", "password", "type"),
+	        0);
 	if (strcasecmp(v, "password") != 0)
 		fail_msg("password input has type \"%s\", want password", v);
 	sx_free(v);
@@ -101,7 +100,7 @@ static char *open_login_page(struct itest_client *c)
 
 /* POSTs the login form; token NULL leaves the csrf_token field out. */
 static void post_login(struct itest_response *out, struct itest_client *c, const char *username,
-		       const char *password, const char *token)
+                       const char *password, const char *token)
 {
 	char *u = NULL;
 	char *p = NULL;
@@ -119,8 +118,8 @@ static void post_login(struct itest_response *out, struct itest_client *c, const
 	}
 	assert_true(n > 0 && (size_t)n < sizeof(body));
 	assert_int_equal(itest_request(out, c, "POST", "/staff/login",
-				       "application/x-www-form-urlencoded", body, (size_t)n, NULL),
-			 0);
+	                               "application/x-www-form-urlencoded", body, (size_t)n, NULL),
+	                 0);
 	sx_free(u);
 	sx_free(p);
 	sx_free(t);
@@ -167,9 +166,9 @@ static void post_logout(struct itest_response *out, struct itest_client *c, cons
 		assert_true(n > 0 && (size_t)n < sizeof(body));
 	}
 	assert_int_equal(itest_request(out, c, "POST", "/staff/logout",
-				       "application/x-www-form-urlencoded", token ? body : "",
-				       (size_t)n, NULL),
-			 0);
+	                               "application/x-www-form-urlencoded", token ? body : "",
+	                               (size_t)n, NULL),
+	                 0);
 	sx_free(t);
 }
 
@@ -189,7 +188,7 @@ static bool contains_bytes(const char *hay, size_t hay_len, const void *needle, 
  * error message that a failed login adds to the otherwise same form.
  */
 static bool has_new_chinese_text(const struct itest_response *page,
-				 const struct itest_response *base)
+                                 const struct itest_response *base)
 {
 	const unsigned char *p = (const unsigned char *)page->body;
 	size_t len = page->body_len;
@@ -224,8 +223,7 @@ static void test_portal_home_page_is_public_html_in_chinese(void **state)
 	itest_client_free(c);
 }
 
-static void test_staff_login_page_has_a_post_form_with_hidden_token_and_sets_its_cookie(
-	void **state)
+static void test_staff_login_page_has_a_form_with_hidden_token_matching_its_cookie(void **state)
 {
 	struct itest_client *c = new_client(state);
 	struct itest_response r;
@@ -314,8 +312,7 @@ static void test_staff_login_with_token_but_without_its_cookie_returns_403(void 
 	itest_client_free(page_client);
 }
 
-static void test_staff_login_with_wrong_password_shows_the_form_with_a_chinese_error(
-	void **state)
+static void test_staff_login_with_wrong_password_shows_the_form_with_a_chinese_error(void **state)
 {
 	struct itest_client *c = new_client(state);
 	struct itest_response page;
@@ -371,8 +368,8 @@ static void test_staff_home_shows_display_name_and_a_logout_form(void **state)
 	/* The same cookie serves the API: ask it for the display name. */
 	assert_int_equal(itest_get(&session, c, "/api/v1/session"), 0);
 	ITEST_ASSERT_STATUS(session, 200);
-	name = json_string_value(json_object_get(json_object_get(session.json, "user"),
-						 "display_name"));
+	name = json_string_value(
+	        json_object_get(json_object_get(session.json, "user"), "display_name"));
 	assert_non_null(name);
 	assert_true(strlen(name) > 0);
 
@@ -388,8 +385,7 @@ static void test_staff_home_shows_display_name_and_a_logout_form(void **state)
 	itest_client_free(c);
 }
 
-static void test_staff_logout_with_csrf_token_redirects_to_login_and_ends_the_session(
-	void **state)
+static void test_staff_logout_with_csrf_token_redirects_to_login_and_ends_the_session(void **state)
 {
 	struct itest_client *c = new_client(state);
 	struct itest_response r;
@@ -413,8 +409,7 @@ static void test_staff_logout_with_csrf_token_redirects_to_login_and_ends_the_se
 	itest_client_free(c);
 }
 
-static void test_staff_logout_without_csrf_token_returns_403_and_keeps_the_session(
-	void **state)
+static void test_staff_logout_without_csrf_token_returns_403_and_keeps_the_session(void **state)
 {
 	struct itest_client *c = new_client(state);
 	struct itest_response r;
@@ -440,21 +435,22 @@ static void test_staff_logout_without_csrf_token_returns_403_and_keeps_the_sessi
 int main(void)
 {
 	struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_portal_home_page_is_public_html_in_chinese),
-		cmocka_unit_test(
-			test_staff_login_page_has_a_post_form_with_hidden_token_and_sets_its_cookie),
-		cmocka_unit_test(test_staff_login_with_valid_form_redirects_to_staff_home_with_session),
-		cmocka_unit_test(test_staff_login_without_csrf_token_returns_403),
-		cmocka_unit_test(test_staff_login_with_wrong_csrf_token_returns_403),
-		cmocka_unit_test(test_staff_login_with_token_but_without_its_cookie_returns_403),
-		cmocka_unit_test(
-			test_staff_login_with_wrong_password_shows_the_form_with_a_chinese_error),
-		cmocka_unit_test(test_staff_home_without_login_redirects_to_login),
-		cmocka_unit_test(test_staff_home_shows_display_name_and_a_logout_form),
-		cmocka_unit_test(
-			test_staff_logout_with_csrf_token_redirects_to_login_and_ends_the_session),
-		cmocka_unit_test(
-			test_staff_logout_without_csrf_token_returns_403_and_keeps_the_session),
+	        cmocka_unit_test(test_portal_home_page_is_public_html_in_chinese),
+	        cmocka_unit_test(
+	                test_staff_login_page_has_a_form_with_hidden_token_matching_its_cookie),
+	        cmocka_unit_test(
+	                test_staff_login_with_valid_form_redirects_to_staff_home_with_session),
+	        cmocka_unit_test(test_staff_login_without_csrf_token_returns_403),
+	        cmocka_unit_test(test_staff_login_with_wrong_csrf_token_returns_403),
+	        cmocka_unit_test(test_staff_login_with_token_but_without_its_cookie_returns_403),
+	        cmocka_unit_test(
+	                test_staff_login_with_wrong_password_shows_the_form_with_a_chinese_error),
+	        cmocka_unit_test(test_staff_home_without_login_redirects_to_login),
+	        cmocka_unit_test(test_staff_home_shows_display_name_and_a_logout_form),
+	        cmocka_unit_test(
+	                test_staff_logout_with_csrf_token_redirects_to_login_and_ends_the_session),
+	        cmocka_unit_test(
+	                test_staff_logout_without_csrf_token_returns_403_and_keeps_the_session),
 	};
 	int failures;
 

@@ -26,15 +26,15 @@
 #define NEW_PASSWORD "Abcdef-2026-x"
 
 static const char *const demo_agency1_users[] = {
-	"admin", "officer", "unit_head", "reviewer", "agency_head", "supervisor",
+        "admin", "officer", "unit_head", "reviewer", "agency_head", "supervisor",
 };
 
 /* What most tests need: an admin session and the words to create an officer of agency 1. */
 struct fixture {
 	struct itest_client *admin;
 	char *admin_csrf;
-	char *officer_role;   /* role string of the demo officer */
-	json_t *agency1_id;   /* agency_id of the demo officer (agency 1) */
+	char *officer_role; /* role string of the demo officer */
+	json_t *agency1_id; /* agency_id of the demo officer (agency 1) */
 };
 
 static struct itest_client *new_client(void **state)
@@ -77,15 +77,15 @@ static void fixture_close(struct fixture *f)
 }
 
 static char *user_body(const char *username, const char *password, const char *role,
-		       json_t *agency_id)
+                       json_t *agency_id)
 {
 	char display[128];
 	json_t *body;
 	char *text;
 
 	snprintf(display, sizeof(display), "测试用户 %s", username);
-	body = json_pack("{s:s, s:s, s:s, s:s, s:O}", "username", username, "display_name",
-			 display, "password", password, "role", role, "agency_id", agency_id);
+	body = json_pack("{s:s, s:s, s:s, s:s, s:O}", "username", username, "display_name", display,
+	                 "password", password, "role", role, "agency_id", agency_id);
 	assert_non_null(body);
 	text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
@@ -95,8 +95,8 @@ static char *user_body(const char *username, const char *password, const char *r
 
 /* POST /api/v1/users as client c with csrf (NULL: no header). */
 static void post_user(struct itest_response *out, struct itest_client *c, const char *csrf,
-		      const char *username, const char *password, const char *role,
-		      json_t *agency_id)
+                      const char *username, const char *password, const char *role,
+                      json_t *agency_id)
 {
 	char *text = user_body(username, password, role, agency_id);
 
@@ -112,15 +112,14 @@ static char *create_officer(struct fixture *f, const char *username, const char 
 
 	post_user(&r, f->admin, f->admin_csrf, username, password, f->officer_role, f->agency1_id);
 	ITEST_ASSERT_STATUS(r, 201);
-	assert_int_equal(itest_json_id_text(&id, json_object_get(json_object_get(r.json, "user"),
-								 "id")),
-			 0);
+	assert_int_equal(
+	        itest_json_id_text(&id, json_object_get(json_object_get(r.json, "user"), "id")), 0);
 	itest_response_free(&r);
 	return id;
 }
 
 static void assert_login_status(void **state, const char *username, const char *password,
-				long status, const char *code)
+                                long status, const char *code)
 {
 	struct itest_client *c = new_client(state);
 	struct itest_response r;
@@ -139,7 +138,8 @@ static bool users_contain(const json_t *users, const char *username)
 	size_t i;
 	json_t *u;
 
-	json_array_foreach(users, i, u) {
+	json_array_foreach(users, i, u)
+	{
 		if (json_is_string(json_object_get(u, "username")) &&
 		    strcmp(json_string_value(json_object_get(u, "username")), username) == 0)
 			return true;
@@ -161,7 +161,7 @@ static void test_creating_a_user_without_csrf_header_returns_403_csrf_failed(voi
 
 	/* The refused request created nothing: the same user can be created now. */
 	post_user(&r, f.admin, f.admin_csrf, "csrf_missing", NEW_PASSWORD, f.officer_role,
-		  f.agency1_id);
+	          f.agency1_id);
 	ITEST_ASSERT_STATUS(r, 201);
 	itest_response_free(&r);
 	fixture_close(&f);
@@ -183,7 +183,7 @@ static void test_creating_a_user_with_a_wrong_csrf_token_returns_403_csrf_failed
 	itest_response_free(&r);
 
 	post_user(&r, f.admin, f.admin_csrf, "csrf_wrong", NEW_PASSWORD, f.officer_role,
-		  f.agency1_id);
+	          f.agency1_id);
 	ITEST_ASSERT_STATUS(r, 201);
 	itest_response_free(&r);
 	sx_free(wrong);
@@ -202,7 +202,7 @@ static void test_csrf_token_of_another_session_is_rejected(void **state)
 	if (strcmp(other_csrf, f.admin_csrf) == 0)
 		fail_msg("two logins got the same CSRF token %s", other_csrf);
 	post_user(&r, other, f.admin_csrf, "csrf_crossed", NEW_PASSWORD, f.officer_role,
-		  f.agency1_id);
+	          f.agency1_id);
 	ITEST_ASSERT_API_ERROR(r, 403, "csrf_failed");
 	itest_response_free(&r);
 	sx_free(other_csrf);
@@ -221,7 +221,7 @@ static void test_admin_creates_a_user_who_can_then_log_in(void **state)
 
 	fixture_open(&f, state);
 	post_user(&r, f.admin, f.admin_csrf, "created_ok", NEW_PASSWORD, f.officer_role,
-		  f.agency1_id);
+	          f.agency1_id);
 	ITEST_ASSERT_STATUS(r, 201);
 	ITEST_ASSERT_CONTENT_TYPE(r, "application/json; charset=utf-8");
 	user = json_object_get(r.json, "user");
@@ -230,7 +230,7 @@ static void test_admin_creates_a_user_who_can_then_log_in(void **state)
 	assert_false(json_is_null(json_object_get(user, "id")));
 	assert_string_equal(json_string_value(json_object_get(user, "username")), "created_ok");
 	assert_string_equal(json_string_value(json_object_get(user, "display_name")),
-			    "测试用户 created_ok");
+	                    "测试用户 created_ok");
 	assert_string_equal(json_string_value(json_object_get(user, "role")), f.officer_role);
 	assert_true(json_equal(json_object_get(user, "agency_id"), f.agency1_id));
 	assert_true(json_is_false(json_object_get(user, "disabled")));
@@ -241,9 +241,9 @@ static void test_admin_creates_a_user_who_can_then_log_in(void **state)
 	c = new_client(state);
 	assert_int_equal(itest_login_response(&r, c, "created_ok", NEW_PASSWORD), 0);
 	ITEST_ASSERT_STATUS(r, 201);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "user"),
-							      "role")),
-			    f.officer_role);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(r.json, "user"), "role")),
+	        f.officer_role);
 	itest_response_free(&r);
 	itest_client_free(c);
 	fixture_close(&f);
@@ -256,15 +256,14 @@ static void test_creating_a_duplicate_username_returns_409_exists(void **state)
 
 	fixture_open(&f, state);
 	post_user(&r, f.admin, f.admin_csrf, "dup_user", NEW_PASSWORD, f.officer_role,
-		  f.agency1_id);
+	          f.agency1_id);
 	ITEST_ASSERT_STATUS(r, 201);
 	itest_response_free(&r);
 	post_user(&r, f.admin, f.admin_csrf, "dup_user", NEW_PASSWORD, f.officer_role,
-		  f.agency1_id);
+	          f.agency1_id);
 	ITEST_ASSERT_API_ERROR(r, 409, "exists");
 	itest_response_free(&r);
-	post_user(&r, f.admin, f.admin_csrf, "officer", NEW_PASSWORD, f.officer_role,
-		  f.agency1_id);
+	post_user(&r, f.admin, f.admin_csrf, "officer", NEW_PASSWORD, f.officer_role, f.agency1_id);
 	ITEST_ASSERT_API_ERROR(r, 409, "exists");
 	itest_response_free(&r);
 
@@ -275,7 +274,7 @@ static void test_creating_a_duplicate_username_returns_409_exists(void **state)
 
 static void test_password_shorter_than_10_characters_returns_400_weak_password(void **state)
 {
-	static const char *const weak[] = { "Abc-2026!", "Abc12", "x" };
+	static const char *const weak[] = {"Abc-2026!", "Abc12", "x"};
 	struct fixture f;
 	struct itest_response r;
 	size_t i;
@@ -283,15 +282,14 @@ static void test_password_shorter_than_10_characters_returns_400_weak_password(v
 	fixture_open(&f, state);
 	for (i = 0; i < sizeof(weak) / sizeof(weak[0]); i++) {
 		post_user(&r, f.admin, f.admin_csrf, "weak_pw", weak[i], f.officer_role,
-			  f.agency1_id);
+		          f.agency1_id);
 		if (r.status != 400)
 			print_error("password \"%s\"\n", weak[i]);
 		ITEST_ASSERT_API_ERROR(r, 400, "weak_password");
 		itest_response_free(&r);
 	}
 	/* Ten characters is enough. */
-	post_user(&r, f.admin, f.admin_csrf, "weak_pw", "Abc-2026!x", f.officer_role,
-		  f.agency1_id);
+	post_user(&r, f.admin, f.admin_csrf, "weak_pw", "Abc-2026!x", f.officer_role, f.agency1_id);
 	ITEST_ASSERT_STATUS(r, 201);
 	itest_response_free(&r);
 	assert_login_status(state, "weak_pw", "Abc-2026!x", 201, NULL);
@@ -387,10 +385,11 @@ static void test_agency_head_lists_only_users_of_own_agency(void **state)
 	assert_true(users_contain(users, "agency_head"));
 	if (users_contain(users, "officer2"))
 		fail_msg("agency_head of agency 1 sees officer2 of agency 2");
-	json_array_foreach(users, i, u) {
+	json_array_foreach(users, i, u)
+	{
 		if (!json_equal(json_object_get(u, "agency_id"), agency))
 			fail_msg("agency_head sees %s of another agency",
-				 json_string_value(json_object_get(u, "username")));
+			         json_string_value(json_object_get(u, "username")));
 	}
 	itest_response_free(&r);
 	itest_response_free(&login);
@@ -491,8 +490,8 @@ static void test_admin_sets_a_password_after_which_only_the_new_one_works(void *
 	id = create_officer(&f, "pw_reset", NEW_PASSWORD);
 	snprintf(path, sizeof(path), "/api/v1/users/%s/password", id);
 	assert_int_equal(itest_send_json(&r, f.admin, "POST", path,
-					 "{\"password\":\"Replaced-Password-7\"}", f.admin_csrf),
-			 0);
+	                                 "{\"password\":\"Replaced-Password-7\"}", f.admin_csrf),
+	                 0);
 	ITEST_ASSERT_STATUS(r, 200);
 	itest_response_free(&r);
 
@@ -513,8 +512,8 @@ static void test_setting_a_password_without_csrf_token_changes_nothing(void **st
 	id = create_officer(&f, "pw_keep", NEW_PASSWORD);
 	snprintf(path, sizeof(path), "/api/v1/users/%s/password", id);
 	assert_int_equal(itest_send_json(&r, f.admin, "POST", path,
-					 "{\"password\":\"Replaced-Password-7\"}", NULL),
-			 0);
+	                                 "{\"password\":\"Replaced-Password-7\"}", NULL),
+	                 0);
 	ITEST_ASSERT_API_ERROR(r, 403, "csrf_failed");
 	itest_response_free(&r);
 	assert_login_status(state, "pw_keep", NEW_PASSWORD, 201, NULL);
@@ -525,23 +524,25 @@ static void test_setting_a_password_without_csrf_token_changes_nothing(void **st
 int main(void)
 {
 	struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_creating_a_user_without_csrf_header_returns_403_csrf_failed),
-		cmocka_unit_test(test_creating_a_user_with_a_wrong_csrf_token_returns_403_csrf_failed),
-		cmocka_unit_test(test_csrf_token_of_another_session_is_rejected),
-		cmocka_unit_test(test_admin_creates_a_user_who_can_then_log_in),
-		cmocka_unit_test(test_creating_a_duplicate_username_returns_409_exists),
-		cmocka_unit_test(test_password_shorter_than_10_characters_returns_400_weak_password),
-		cmocka_unit_test(test_unknown_role_returns_400_invalid),
-		cmocka_unit_test(test_officer_cannot_create_users),
-		cmocka_unit_test(test_agency_head_cannot_create_users),
-		cmocka_unit_test(test_admin_lists_all_users),
-		cmocka_unit_test(test_agency_head_lists_only_users_of_own_agency),
-		cmocka_unit_test(test_officer_cannot_list_users),
-		cmocka_unit_test(test_listing_users_without_login_returns_401_unauthenticated),
-		cmocka_unit_test(test_disabled_user_cannot_log_in_and_loses_existing_sessions),
-		cmocka_unit_test(test_officer_cannot_disable_users),
-		cmocka_unit_test(test_admin_sets_a_password_after_which_only_the_new_one_works),
-		cmocka_unit_test(test_setting_a_password_without_csrf_token_changes_nothing),
+	        cmocka_unit_test(test_creating_a_user_without_csrf_header_returns_403_csrf_failed),
+	        cmocka_unit_test(
+	                test_creating_a_user_with_a_wrong_csrf_token_returns_403_csrf_failed),
+	        cmocka_unit_test(test_csrf_token_of_another_session_is_rejected),
+	        cmocka_unit_test(test_admin_creates_a_user_who_can_then_log_in),
+	        cmocka_unit_test(test_creating_a_duplicate_username_returns_409_exists),
+	        cmocka_unit_test(
+	                test_password_shorter_than_10_characters_returns_400_weak_password),
+	        cmocka_unit_test(test_unknown_role_returns_400_invalid),
+	        cmocka_unit_test(test_officer_cannot_create_users),
+	        cmocka_unit_test(test_agency_head_cannot_create_users),
+	        cmocka_unit_test(test_admin_lists_all_users),
+	        cmocka_unit_test(test_agency_head_lists_only_users_of_own_agency),
+	        cmocka_unit_test(test_officer_cannot_list_users),
+	        cmocka_unit_test(test_listing_users_without_login_returns_401_unauthenticated),
+	        cmocka_unit_test(test_disabled_user_cannot_log_in_and_loses_existing_sessions),
+	        cmocka_unit_test(test_officer_cannot_disable_users),
+	        cmocka_unit_test(test_admin_sets_a_password_after_which_only_the_new_one_works),
+	        cmocka_unit_test(test_setting_a_password_without_csrf_token_changes_nothing),
 	};
 	int failures;
 

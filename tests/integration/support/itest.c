@@ -18,9 +18,9 @@
 #include "base/mem.h"
 
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,15 +43,15 @@
 #define ITEST_REQUEST_TIMEOUT_S 30L
 
 struct itest_server {
-	char *dir;          /* temp dir, owned */
-	char *db_path;      /* DIR/test.db */
-	char *ready_path;   /* DIR/ready */
-	char *log_path;     /* DIR/server.log, appended across restarts */
+	char *dir;            /* temp dir, owned */
+	char *db_path;        /* DIR/test.db */
+	char *ready_path;     /* DIR/ready */
+	char *log_path;       /* DIR/server.log, appended across restarts */
 	char *setup_log_path; /* DIR/setup.log */
-	char **extra_args;  /* NULL-terminated copy of the serve arguments */
-	pid_t pid;          /* running serve child; 0 = none */
-	int port;           /* 1..65535 while running; 0 = none */
-	bool failed;        /* print the log when freed */
+	char **extra_args;    /* NULL-terminated copy of the serve arguments */
+	pid_t pid;            /* running serve child; 0 = none */
+	int port;             /* 1..65535 while running; 0 = none */
+	bool failed;          /* print the log when freed */
 };
 
 struct itest_client {
@@ -89,7 +89,7 @@ static int64_t now_ms(void)
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -101,7 +101,7 @@ static void describe_status(char *buf, size_t len, int status)
 		snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
 		snprintf(buf, len, "killed by signal %d (%s)", WTERMSIG(status),
-			 strsignal(WTERMSIG(status)));
+		         strsignal(WTERMSIG(status)));
 	else
 		snprintf(buf, len, "wait status 0x%x", (unsigned)status);
 }
@@ -201,7 +201,7 @@ static int spawn(pid_t *out, char *const *argv, const char *log_path)
 /* Runs one setup subcommand to completion; it must exit 0. */
 static int run_tool(struct itest_server *s, const char *bin, const char *subcommand)
 {
-	char *argv[] = { (char *)bin, (char *)subcommand, "--db", s->db_path, NULL };
+	char *argv[] = {(char *)bin, (char *)subcommand, "--db", s->db_path, NULL};
 	char what[128];
 	pid_t pid;
 	int status;
@@ -214,7 +214,7 @@ static int run_tool(struct itest_server *s, const char *bin, const char *subcomm
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 		fprintf(stderr, "itest: `sanxiang %s` did not finish within %d s\n", subcommand,
-			ITEST_TOOL_TIMEOUT_MS / 1000);
+		        ITEST_TOOL_TIMEOUT_MS / 1000);
 		print_file_tail(s->setup_log_path, "setup log");
 		return SX_EIO;
 	}
@@ -328,30 +328,28 @@ static int launch_serve(struct itest_server *s)
 			break;
 		if (rc == SX_EINVALID) {
 			/* The contract is an atomic rename, so a partial file is a bug. */
-			fprintf(stderr, "itest: ready file %s is not \"<port>\\n\"\n", s->ready_path);
+			fprintf(stderr, "itest: ready file %s is not \"<port>\\n\"\n",
+			        s->ready_path);
 			rc = SX_EIO;
-			goto fail_running;
+			goto cleanup;
 		}
 		if (now_ms() >= deadline) {
 			fprintf(stderr, "itest: serve not ready within %d s\n",
-				ITEST_READY_TIMEOUT_MS / 1000);
+			        ITEST_READY_TIMEOUT_MS / 1000);
 			rc = SX_EBUSY;
-			goto fail_running;
+			goto cleanup;
 		}
 		sleep_ms(ITEST_POLL_INTERVAL_MS);
 	}
 	rc = 0;
-	goto cleanup;
-
-fail_running:
-	kill(s->pid, SIGKILL);
-	waitpid(s->pid, &status, 0);
-	s->pid = 0;
-	s->port = 0;
-	print_file_tail(s->log_path, "server log");
-	if (rc >= 0)
-		rc = SX_EIO;
 cleanup:
+	if (rc < 0 && s->pid != 0) {
+		kill(s->pid, SIGKILL);
+		waitpid(s->pid, &status, 0);
+		s->pid = 0;
+		s->port = 0;
+		print_file_tail(s->log_path, "server log");
+	}
 	sx_free(argv);
 	return rc;
 }
@@ -491,7 +489,7 @@ int itest_server_kill(struct itest_server *s, int sig)
 	rc = wait_bounded(&status, s->pid, ITEST_EXIT_TIMEOUT_MS);
 	if (rc == SX_EBUSY) {
 		fprintf(stderr, "itest: server did not exit within %d s of signal %d; SIGKILL\n",
-			ITEST_EXIT_TIMEOUT_MS / 1000, sig);
+		        ITEST_EXIT_TIMEOUT_MS / 1000, sig);
 		kill(s->pid, SIGKILL);
 		waitpid(s->pid, &status, 0);
 	}
@@ -545,7 +543,7 @@ const char *itest_server_dir(const struct itest_server *s)
 }
 
 int itest_run_group(const char *name, struct CMUnitTest *tests, size_t count,
-		    const char *const *extra_serve_args)
+                    const char *const *extra_serve_args)
 {
 	struct itest_server *s = NULL;
 	size_t i;
@@ -553,7 +551,7 @@ int itest_run_group(const char *name, struct CMUnitTest *tests, size_t count,
 
 	if (itest_server_start(&s, extra_serve_args) < 0) {
 		fprintf(stderr, "itest: group %s: the server did not start; %zu tests not run\n",
-			name, count);
+		        name, count);
 		return (int)count;
 	}
 	for (i = 0; i < count; i++)
@@ -755,11 +753,11 @@ static int copy_header(char **out, const struct itest_response *r, const char *n
 }
 
 int itest_request(struct itest_response *out, struct itest_client *c, const char *method,
-		  const char *path, const char *content_type, const char *body, size_t body_len,
-		  const char *const *extra_headers)
+                  const char *path, const char *content_type, const char *body, size_t body_len,
+                  const char *const *extra_headers)
 {
-	struct body_sink sink = { 0 };
-	struct header_sink hs = { 0 };
+	struct body_sink sink = {0};
+	struct header_sink hs = {0};
 	struct curl_slist *headers = NULL;
 	struct curl_slist *tmp;
 	char *url = NULL;
@@ -798,7 +796,7 @@ int itest_request(struct itest_response *out, struct itest_client *c, const char
 	} else {
 		if (body || strcmp(method, "POST") == 0) {
 			curl_easy_setopt(c->easy, CURLOPT_POSTFIELDSIZE_LARGE,
-					 (curl_off_t)(body ? body_len : 0));
+			                 (curl_off_t)(body ? body_len : 0));
 			curl_easy_setopt(c->easy, CURLOPT_POSTFIELDS, body ? body : "");
 		}
 		if (strcmp(method, "POST") != 0)
@@ -888,9 +886,9 @@ int itest_get(struct itest_response *out, struct itest_client *c, const char *pa
 }
 
 int itest_send_json(struct itest_response *out, struct itest_client *c, const char *method,
-		    const char *path, const char *json_text, const char *csrf_token)
+                    const char *path, const char *json_text, const char *csrf_token)
 {
-	const char *headers[2] = { NULL, NULL };
+	const char *headers[2] = {NULL, NULL};
 	char *line = NULL;
 	size_t len;
 	int rc;
@@ -906,7 +904,7 @@ int itest_send_json(struct itest_response *out, struct itest_client *c, const ch
 		headers[0] = line;
 	}
 	rc = itest_request(out, c, method, path, "application/json", json_text,
-			   json_text ? strlen(json_text) : 0, headers);
+	                   json_text ? strlen(json_text) : 0, headers);
 	sx_free(line);
 	return rc;
 }
@@ -979,8 +977,7 @@ int itest_response_cookie(char **out, const struct itest_response *r, const char
 	return *out ? 0 : SX_ENOMEM;
 }
 
-bool itest_response_cookie_has(const struct itest_response *r, const char *name,
-			       const char *attr)
+bool itest_response_cookie_has(const struct itest_response *r, const char *name, const char *attr)
 {
 	const char *v = find_set_cookie(r, name);
 	size_t alen = strlen(attr);
@@ -1030,8 +1027,8 @@ const char *itest_error_message(const struct itest_response *r)
 	return error_field(r, "message");
 }
 
-int itest_login_response(struct itest_response *out, struct itest_client *c,
-			 const char *username, const char *password)
+int itest_login_response(struct itest_response *out, struct itest_client *c, const char *username,
+                         const char *password)
 {
 	json_t *body = json_pack("{s:s, s:s}", "username", username, "password", password);
 	char *text = NULL;
@@ -1061,7 +1058,7 @@ int itest_login(char **out, struct itest_client *c, const char *username, const 
 	token = json_object_get(r.json, "csrf_token");
 	if (r.status != 201 || !json_is_string(token) || json_string_length(token) == 0) {
 		fprintf(stderr, "itest: login as %s: want 201 with csrf_token, got %ld: %.*s\n",
-			username, r.status, (int)(r.body_len > 2000 ? 2000 : r.body_len), r.body);
+		        username, r.status, (int)(r.body_len > 2000 ? 2000 : r.body_len), r.body);
 		rc = SX_EAUTH;
 		goto cleanup;
 	}
@@ -1190,8 +1187,8 @@ static int decode_entities(char **out, struct itest_slice v)
 		const char *entity;
 		char ch;
 	} table[] = {
-		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
-		{ "&quot;", '"' }, { "&#39;", '\'' }, { "&#x27;", '\'' },
+	        {"&amp;", '&'},  {"&lt;", '<'},   {"&gt;", '>'},
+	        {"&quot;", '"'}, {"&#39;", '\''}, {"&#x27;", '\''},
 	};
 	char *buf = sx_malloc(v.len + 1);
 	size_t i = 0;
@@ -1226,7 +1223,7 @@ static int decode_entities(char **out, struct itest_slice v)
  * advancing *pos past it.
  */
 static bool next_element(const char **attrs_start, const char **tag_end, const char **pos,
-			 const char *end, const char *tag)
+                         const char *end, const char *tag)
 {
 	size_t tlen = strlen(tag);
 	const char *p = *pos;
@@ -1255,7 +1252,7 @@ static bool next_element(const char **attrs_start, const char **tag_end, const c
 }
 
 int itest_html_attribute(char **out, const char *html, size_t len, const char *tag,
-			 const char *match_name, const char *match_value, const char *attr)
+                         const char *match_name, const char *match_value, const char *attr)
 {
 	const char *end = html + len;
 	const char *pos = html;
@@ -1263,7 +1260,7 @@ int itest_html_attribute(char **out, const char *html, size_t len, const char *t
 	const char *tag_end;
 	const char *p;
 	struct html_attr a;
-	struct itest_slice found;
+	struct itest_slice found = {NULL, 0};
 	bool matched;
 	bool have;
 
@@ -1290,8 +1287,7 @@ int itest_html_attribute(char **out, const char *html, size_t len, const char *t
 	return SX_ENOTFOUND;
 }
 
-int itest_html_find_form(struct itest_slice *out, const char *html, size_t len,
-			 const char *action)
+int itest_html_find_form(struct itest_slice *out, const char *html, size_t len, const char *action)
 {
 	const char *end = html + len;
 	const char *pos = html;
@@ -1314,7 +1310,7 @@ int itest_html_find_form(struct itest_slice *out, const char *html, size_t len,
 			close = find_ci(tag_end, (size_t)(end - tag_end), "</form>");
 			out->ptr = start;
 			out->len = close ? (size_t)(close + strlen("</form>") - start)
-					 : (size_t)(end - start);
+			                 : (size_t)(end - start);
 			return 0;
 		}
 	}
@@ -1342,13 +1338,12 @@ bool itest_has_cjk(const char *s, size_t len)
 static void print_response(const struct itest_response *r)
 {
 	print_error("  status %ld, Content-Type %s\n  body: %.*s%s\n", r->status,
-		    r->content_type ? r->content_type : "(none)",
-		    (int)(r->body_len > 2000 ? 2000 : r->body_len), r->body ? r->body : "",
-		    r->body_len > 2000 ? " …" : "");
+	            r->content_type ? r->content_type : "(none)",
+	            (int)(r->body_len > 2000 ? 2000 : r->body_len), r->body ? r->body : "",
+	            r->body_len > 2000 ? " …" : "");
 }
 
-void itest__assert_status(const struct itest_response *r, long status, const char *file,
-			  int line)
+void itest__assert_status(const struct itest_response *r, long status, const char *file, int line)
 {
 	if (r->status == status)
 		return;
@@ -1377,30 +1372,30 @@ static bool content_type_equals(const char *got, const char *want)
 	}
 }
 
-void itest__assert_content_type(const struct itest_response *r, const char *want,
-				const char *file, int line)
+void itest__assert_content_type(const struct itest_response *r, const char *want, const char *file,
+                                int line)
 {
 	if (r->content_type && content_type_equals(r->content_type, want))
 		return;
 	print_error("want Content-Type \"%s\", got \"%s\"\n", want,
-		    r->content_type ? r->content_type : "(none)");
+	            r->content_type ? r->content_type : "(none)");
 	print_response(r);
 	_fail(file, line);
 }
 
 void itest__assert_api_error(const struct itest_response *r, long status, const char *code,
-			     const char *file, int line)
+                             const char *file, int line)
 {
 	const char *got_code = itest_error_code(r);
 	const char *message = itest_error_message(r);
 
 	if (r->status != status) {
 		print_error("want HTTP status %ld (error \"%s\"), got %ld\n", status, code,
-			    r->status);
+		            r->status);
 		goto fail;
 	}
-	if (!r->content_type || !content_type_equals(r->content_type,
-						     "application/json; charset=utf-8")) {
+	if (!r->content_type ||
+	    !content_type_equals(r->content_type, "application/json; charset=utf-8")) {
 		print_error("want an error with Content-Type application/json; charset=utf-8\n");
 		goto fail;
 	}
@@ -1423,12 +1418,12 @@ fail:
 }
 
 void itest__assert_location(const struct itest_response *r, const struct itest_client *c,
-			    const char *path, const char *file, int line)
+                            const char *path, const char *file, int line)
 {
 	char absolute[512];
 
-	snprintf(absolute, sizeof(absolute), "http://127.0.0.1:%d%s",
-		 itest_server_port(c->server), path);
+	snprintf(absolute, sizeof(absolute), "http://127.0.0.1:%d%s", itest_server_port(c->server),
+	         path);
 	if (r->location && (strcmp(r->location, path) == 0 || strcmp(r->location, absolute) == 0))
 		return;
 	print_error("want Location %s, got %s\n", path, r->location ? r->location : "(none)");

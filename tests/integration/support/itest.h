@@ -107,9 +107,9 @@ const char *itest_server_dir(const struct itest_server *s);
  * The tests' initial_state fields are overwritten.
  */
 int itest_run_group(const char *name, struct CMUnitTest *tests, size_t count,
-		    const char *const *extra_serve_args);
+                    const char *const *extra_serve_args);
 
-#define ITEST_RUN_GROUP(name, tests, extra_serve_args)                                           \
+#define ITEST_RUN_GROUP(name, tests, extra_serve_args)                                             \
 	itest_run_group((name), (tests), sizeof(tests) / sizeof((tests)[0]), (extra_serve_args))
 
 /* ---- HTTP client ------------------------------------------------------------------------- */
@@ -127,19 +127,19 @@ int itest_client_new(struct itest_client **out, struct itest_server *s);
 void itest_client_free(struct itest_client *c);
 
 struct itest_header {
-	char *name;   /* as received, e.g. "Set-Cookie" */
-	char *value;  /* without surrounding whitespace */
+	char *name;  /* as received, e.g. "Set-Cookie" */
+	char *value; /* without surrounding whitespace */
 };
 
 /* One HTTP response; everything is owned and freed by itest_response_free. */
 struct itest_response {
-	long status;              /* final status code (interim 1xx responses are skipped) */
-	char *body;               /* NUL-terminated for convenience; never NULL after success */
-	size_t body_len;          /* bytes, without the NUL */
-	char *content_type;       /* Content-Type value; NULL if absent */
-	char *set_cookie;         /* all Set-Cookie values joined with '\n'; NULL if none */
-	char *location;           /* Location value as sent; NULL if absent */
-	json_t *json;             /* the body parsed as JSON; NULL if it is not JSON */
+	long status;                  /* final status code (interim 1xx responses are skipped) */
+	char *body;                   /* NUL-terminated for convenience; never NULL after success */
+	size_t body_len;              /* bytes, without the NUL */
+	char *content_type;           /* Content-Type value; NULL if absent */
+	char *set_cookie;             /* all Set-Cookie values joined with '\n'; NULL if none */
+	char *location;               /* Location value as sent; NULL if absent */
+	json_t *json;                 /* the body parsed as JSON; NULL if it is not JSON */
 	struct itest_header *headers; /* headers of the final response, in order */
 	size_t header_count;
 };
@@ -156,8 +156,8 @@ struct itest_response {
  * exceeds 64 MiB, SX_ENOMEM. On error *out is zeroed.
  */
 int itest_request(struct itest_response *out, struct itest_client *c, const char *method,
-		  const char *path, const char *content_type, const char *body, size_t body_len,
-		  const char *const *extra_headers);
+                  const char *path, const char *content_type, const char *body, size_t body_len,
+                  const char *const *extra_headers);
 
 /* GET path without extra headers. Returns as itest_request. */
 int itest_get(struct itest_response *out, struct itest_client *c, const char *path);
@@ -168,7 +168,7 @@ int itest_get(struct itest_response *out, struct itest_client *c, const char *pa
  * X-CSRF-Token. Returns as itest_request.
  */
 int itest_send_json(struct itest_response *out, struct itest_client *c, const char *method,
-		    const char *path, const char *json_text, const char *csrf_token);
+                    const char *path, const char *json_text, const char *csrf_token);
 
 /* Frees what r holds and zeroes it; r may be NULL or zeroed. */
 void itest_response_free(struct itest_response *r);
@@ -187,8 +187,7 @@ int itest_response_cookie(char **out, const struct itest_response *r, const char
  * case-insensitively: "HttpOnly", "Secure", "SameSite=Strict", "Path=/".
  * False if r does not set that cookie.
  */
-bool itest_response_cookie_has(const struct itest_response *r, const char *name,
-			       const char *attr);
+bool itest_response_cookie_has(const struct itest_response *r, const char *name, const char *attr);
 
 /* The "error.code" string of a JSON error body, borrowed from r; NULL if not one. */
 const char *itest_error_code(const struct itest_response *r);
@@ -200,8 +199,8 @@ const char *itest_error_message(const struct itest_response *r);
  * POST /api/v1/session as username/password; fills *out with the response
  * whatever its status. Returns as itest_request.
  */
-int itest_login_response(struct itest_response *out, struct itest_client *c,
-			 const char *username, const char *password);
+int itest_login_response(struct itest_response *out, struct itest_client *c, const char *username,
+                         const char *password);
 
 /*
  * Logs c in (the session cookie lands in c's cookie engine). Returns 0 and
@@ -226,8 +225,8 @@ int itest_form_escape(char **out, struct itest_client *c, const char *s);
 /* ---- HTML -------------------------------------------------------------------------------- */
 
 struct itest_slice {
-	const char *ptr;  /* borrowed */
-	size_t len;       /* bytes */
+	const char *ptr; /* borrowed */
+	size_t len;      /* bytes */
 };
 
 /*
@@ -235,8 +234,7 @@ struct itest_slice {
  * exactly action and sets *out to the text from "<form" through "</form>"
  * (or to the end of html if the form is not closed). Returns 0 or SX_ENOTFOUND.
  */
-int itest_html_find_form(struct itest_slice *out, const char *html, size_t len,
-			 const char *action);
+int itest_html_find_form(struct itest_slice *out, const char *html, size_t len, const char *action);
 
 /*
  * Finds the first element <tag …> in html[0..len) that has attribute
@@ -247,21 +245,20 @@ int itest_html_find_form(struct itest_slice *out, const char *html, size_t len,
  * Returns 0 and *out (free with sx_free), SX_ENOTFOUND, SX_ENOMEM.
  */
 int itest_html_attribute(char **out, const char *html, size_t len, const char *tag,
-			 const char *match_name, const char *match_value, const char *attr);
+                         const char *match_name, const char *match_value, const char *attr);
 
 /* Whether s[0..len) contains a CJK unified ideograph (U+4E00..U+9FFF) in UTF-8. */
 bool itest_has_cjk(const char *s, size_t len);
 
 /* ---- assertions (cmocka; failures are reported at the caller's line) --------------------- */
 
-void itest__assert_status(const struct itest_response *r, long status, const char *file,
-			  int line);
+void itest__assert_status(const struct itest_response *r, long status, const char *file, int line);
 void itest__assert_api_error(const struct itest_response *r, long status, const char *code,
-			     const char *file, int line);
-void itest__assert_content_type(const struct itest_response *r, const char *want,
-				const char *file, int line);
+                             const char *file, int line);
+void itest__assert_content_type(const struct itest_response *r, const char *want, const char *file,
+                                int line);
 void itest__assert_location(const struct itest_response *r, const struct itest_client *c,
-			    const char *path, const char *file, int line);
+                            const char *path, const char *file, int line);
 
 /* The response has this status; on mismatch the body is printed. */
 #define ITEST_ASSERT_STATUS(r, status) itest__assert_status(&(r), (status), __FILE__, __LINE__)
@@ -271,14 +268,15 @@ void itest__assert_location(const struct itest_response *r, const struct itest_c
  * application/json; charset=utf-8, body {"error":{"code":code,"message":…}}
  * with a message that contains Chinese text.
  */
-#define ITEST_ASSERT_API_ERROR(r, status, code)                                                  \
+#define ITEST_ASSERT_API_ERROR(r, status, code)                                                    \
 	itest__assert_api_error(&(r), (status), (code), __FILE__, __LINE__)
 
 /* Content-Type equals want, ignoring case and blanks around ';'. */
-#define ITEST_ASSERT_CONTENT_TYPE(r, want)                                                       \
+#define ITEST_ASSERT_CONTENT_TYPE(r, want)                                                         \
 	itest__assert_content_type(&(r), (want), __FILE__, __LINE__)
 
 /* Location is path, either as given or as an absolute URL to the client's server. */
-#define ITEST_ASSERT_LOCATION(r, c, path) itest__assert_location(&(r), (c), (path), __FILE__, __LINE__)
+#define ITEST_ASSERT_LOCATION(r, c, path)                                                          \
+	itest__assert_location(&(r), (c), (path), __FILE__, __LINE__)
 
 #endif
