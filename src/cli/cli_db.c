@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "service/demo.h"
+#include "service/ledger.h"
 #include "service/service.h"
 #include "store/store.h"
 
@@ -47,24 +48,70 @@ static void cli__make_parent(const char *path)
 		fprintf(stderr, "警告：无法创建目录 %s：%s\n", dir, strerror(errno));
 }
 
+/* Removes a half-made SQLite database (and its WAL files) after a failed init,
+ * so that running init again starts from nothing. */
+static void cli__remove_db(const char *db)
+{
+	char path[4096];
+
+	unlink(db);
+	if (snprintf(path, sizeof(path), "%s-wal", db) < (int)sizeof(path))
+		unlink(path);
+	if (snprintf(path, sizeof(path), "%s-shm", db) < (int)sizeof(path))
+		unlink(path);
+}
+
 int cli_init(int argc, char **argv)
 {
+	struct service_ledger_init_options lopt = {"sha256", NULL, NULL};
+	struct store *st = NULL;
+	struct service svc;
 	struct sx_error err;
-	const char *db;
+	const char *db = cli_default_db();
+	char key_dir[4096];
 	int rc;
 
 	if (cli_wants_help(argc, argv)) {
-		printf("用法：sanxiang init [--db PATH]\n\n"
-		       "创建新数据库并执行全部迁移。数据库已有表时拒绝（退出码 5）。\n");
+		printf("用法：sanxiang init [--db PATH] [--ledger-hash sha256|sm3] [--ledger-origin NAME]\n"
+		       "                   [--key-dir DIR]\n\n"
+		       "创建新数据库并执行全部迁移；建立防篡改日志（哈希算法此后不能更改；sm3 为国密配置），\n"
+		       "并在密钥目录（默认 <数据库>.keys）生成 Ed25519 与 SM2 签名密钥（权限 0600）。\n"
+		       "数据库已有表时拒绝（退出码 5）。\n");
 		return CLI_EXIT_OK;
 	}
-	if ((rc = cli__db_flags(&db, "init", argc, argv)) != 0)
-		return rc;
+	for (int i = 1; i < argc; i++) {
+		int got;
+
+		if ((got = cli_flag(&db, argc, argv, &i, "--db")) == 0 &&
+		    (got = cli_flag(&lopt.hash_name, argc, argv, &i, "--ledger-hash")) == 0 &&
+		    (got = cli_flag(&lopt.origin, argc, argv, &i, "--ledger-origin")) == 0 &&
+		    (got = cli_flag(&lopt.key_dir, argc, argv, &i, "--key-dir")) == 0)
+			return cli_usage_error("init", "未知参数：%s", argv[i]);
+		if (got < 0)
+			return cli_usage_error("init", "%s 需要一个值", argv[i]);
+	}
+	if (strcmp(lopt.hash_name, "sha256") != 0 && strcmp(lopt.hash_name, "sm3") != 0)
+		return cli_usage_error("init", "--ledger-hash 须为 sha256 或 sm3");
+	if (lopt.key_dir == NULL) {
+		if (service_ledger_default_key_dir(key_dir, sizeof(key_dir), db) < 0)
+			return cli_usage_error("init", "数据库路径过长");
+		lopt.key_dir = key_dir;
+	}
 	sx_error_clear(&err);
 	cli__make_parent(db);
 	if ((rc = store_create(db, &err)) < 0)
 		return cli_fail(rc, &err);
-	printf("已创建数据库 %s（架构版本 %d）\n", db, store_binary_schema_version());
+	if ((rc = store_open(&st, db, NULL, &err)) == 0) {
+		service_init(&svc, st);
+		rc = service_ledger_init(&svc, &lopt, &err);
+		store_close(st);
+	}
+	if (rc < 0) {
+		cli__remove_db(db);
+		return cli_fail(rc, &err);
+	}
+	printf("已创建数据库 %s（架构版本 %d），防篡改日志哈希 %s，签名密钥在 %s\n", db,
+	       store_binary_schema_version(), lopt.hash_name, lopt.key_dir);
 	return CLI_EXIT_OK;
 }
 

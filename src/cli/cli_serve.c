@@ -14,20 +14,58 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/log.h"
 #include "cli/cli.h"
 #include "http/server.h"
+#include "service/ledger.h"
 #include "service/service.h"
 #include "store/store.h"
 
 #define SERVE_DRAIN_MS 10000
+#define SERVE_PUBLISH_INTERVAL_MS 1000
+
+/* The checkpoint publisher: signs a new checkpoint at most once a second
+ * while the log grows (C2SP tlog-checkpoint). Stopped through `stop`. */
+struct serve_publisher {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stop;
+	const struct service *svc;
+};
+
+static void *serve__publish_loop(void *arg)
+{
+	struct serve_publisher *p = arg;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->stop) {
+		struct timespec until;
+		struct sx_error err;
+
+		pthread_mutex_unlock(&p->lock);
+		sx_error_clear(&err);
+		if (service_ledger_publish(NULL, p->svc, &err) < 0)
+			sx_log(SX_LOG_ERROR, "ledger: publishing a checkpoint failed: %s %s", err.code,
+			       err.detail);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += (long)SERVE_PUBLISH_INTERVAL_MS * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		pthread_mutex_lock(&p->lock);
+		if (!p->stop)
+			pthread_cond_timedwait(&p->wake, &p->lock, &until);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
 
 static void serve__help(void)
 {
 	printf("用法：sanxiang serve [--db PATH] [--listen HOST:PORT] [--threads N] [--tls-proxy]\n"
-	       "                    [--ready-file PATH] [--max-body-bytes N]\n"
+	       "                    [--ready-file PATH] [--max-body-bytes N] [--key-dir DIR]\n"
 	       "                    [--login-delay-after N] [--login-delay-base-ms MS]\n"
 	       "                    [--login-lockout-after N] [--login-lockout-seconds S]\n"
 	       "                    [--session-idle-seconds S] [--session-max-seconds S]\n\n"
@@ -73,6 +111,7 @@ struct serve_flags {
 	const char *db;
 	const char *listen;
 	const char *ready_file;
+	const char *key_dir;
 	bool tls_proxy;
 	long long threads;
 	long long max_body_bytes;
@@ -80,7 +119,10 @@ struct serve_flags {
 
 int cli_serve(int argc, char **argv)
 {
-	struct serve_flags flags = {cli_default_db(), NULL, NULL, false, 0, 1024 * 1024};
+	struct serve_flags flags = {cli_default_db(), NULL, NULL, NULL, false, 0, 1024 * 1024};
+	struct serve_publisher publisher;
+	pthread_t publisher_thread;
+	char key_dir[4096];
 	struct store *st = NULL;
 	struct service svc;
 	struct http_app app;
@@ -126,6 +168,7 @@ int cli_serve(int argc, char **argv)
 		SERVE_TEXT_FLAG("--db", flags.db)
 		SERVE_TEXT_FLAG("--listen", flags.listen)
 		SERVE_TEXT_FLAG("--ready-file", flags.ready_file)
+		SERVE_TEXT_FLAG("--key-dir", flags.key_dir)
 		SERVE_NUMBER_FLAG("--threads", 1024, flags.threads)
 		SERVE_NUMBER_FLAG("--max-body-bytes", 64LL * 1024 * 1024, flags.max_body_bytes)
 		SERVE_NUMBER_FLAG("--login-delay-after", 1000, svc.throttle.delay_after)
@@ -151,9 +194,18 @@ int cli_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (flags.key_dir == NULL) {
+		if (service_ledger_default_key_dir(key_dir, sizeof(key_dir), flags.db) < 0)
+			return cli_usage_error("serve", "数据库路径过长");
+		flags.key_dir = key_dir;
+	}
 	if ((rc = store_open(&st, flags.db, NULL, &err)) < 0)
 		return cli_fail(rc, &err);
 	svc.store = st;
+	if ((rc = service_ledger_open(&svc, flags.key_dir, &err)) < 0) {
+		store_close(st);
+		return cli_fail(rc, &err);
+	}
 	memset(&app, 0, sizeof(app));
 	app.svc = &svc;
 	app.tls_proxy = flags.tls_proxy;
@@ -162,8 +214,19 @@ int cli_serve(int argc, char **argv)
 	opt.listen = flags.listen;
 	opt.thread_count = (unsigned)flags.threads;
 	if ((rc = http_server_start(&srv, &app, &opt, &err)) < 0) {
+		service_ledger_close(&svc);
 		store_close(st);
 		return cli_fail(rc, &err);
+	}
+	memset(&publisher, 0, sizeof(publisher));
+	pthread_mutex_init(&publisher.lock, NULL);
+	pthread_cond_init(&publisher.wake, NULL);
+	publisher.svc = &svc;
+	if (pthread_create(&publisher_thread, NULL, serve__publish_loop, &publisher) != 0) {
+		http_server_stop(srv, 0);
+		service_ledger_close(&svc);
+		store_close(st);
+		return cli_fail(SX_EINTERNAL, NULL);
 	}
 	sx_log(SX_LOG_INFO, "sanxiang serving %s on %s (port %u)", flags.db, flags.listen,
 	       (unsigned)http_server_port(srv));
@@ -174,6 +237,17 @@ int cli_serve(int argc, char **argv)
 		;
 	sx_log(SX_LOG_INFO, "signal %d: stopping (draining up to %d ms)", sig, SERVE_DRAIN_MS);
 	http_server_stop(srv, SERVE_DRAIN_MS);
+	pthread_mutex_lock(&publisher.lock);
+	publisher.stop = true;
+	pthread_cond_signal(&publisher.wake);
+	pthread_mutex_unlock(&publisher.lock);
+	pthread_join(publisher_thread, NULL);
+	/* A last checkpoint, so what was acknowledged before the stop is covered. */
+	if (service_ledger_publish(NULL, &svc, &err) < 0)
+		sx_log(SX_LOG_ERROR, "ledger: final checkpoint failed: %s", err.detail);
+	pthread_cond_destroy(&publisher.wake);
+	pthread_mutex_destroy(&publisher.lock);
+	service_ledger_close(&svc);
 	store_close(st);
 	sx_log(SX_LOG_INFO, "stopped cleanly");
 	return CLI_EXIT_OK;

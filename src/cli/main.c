@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{"migrate", cli_migrate, "将已有数据库升级到本程序的架构版本"},
 	{"demo", cli_demo, "加载演示数据（机关、执法人员、执法事项、各角色用户）"},
 	{"user", cli_user, "管理用户：add | passwd | disable | list"},
+	{"ledger", cli_ledger, "防篡改日志工具：root（由条目重算树根）"},
 };
 
 static void usage(FILE *to)

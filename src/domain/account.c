@@ -154,7 +154,7 @@ int account_check_display_name(const char *name, struct sx_error *err)
 	}
 	return 0;
 bad:
-	return sx_error_set(err, SX_EINVALID, "invalid_name", "姓名须为 1–64 个字符，且不含控制字符");
+	return sx_error_set(err, SX_EINVALID, "invalid_name", "姓名须为 1–192 字节（约 64 个汉字），且不含控制字符");
 }
 
 int account_check_password(const char *password, size_t len, const char *username,

@@ -42,6 +42,20 @@ static json_t *api__user_json(const struct service_user *u)
 			 u->created_at);
 }
 
+/* {"user": …, "ledger_index": N} for answers to changes: the index of the
+ * leaf that records the change, durable when this answer is sent. */
+static json_t *api__user_change_json(const struct service_user *u)
+{
+	json_t *body = json_pack("{s:o}", "user", api__user_json(u));
+
+	if (body && u->ledger_index >= 0 &&
+	    json_object_set_new(body, "ledger_index", json_integer(u->ledger_index)) < 0) {
+		json_decref(body);
+		return NULL;
+	}
+	return body;
+}
+
 static json_t *api__actor_json(const struct service_actor *a)
 {
 	return json_pack("{s:{s:s,s:s,s:s,s:s,s:s,s:s},s:s}", "user", "id", a->user_id,
@@ -185,7 +199,7 @@ int api_users_create(struct http_request *req, struct http_response *resp)
 		return http_respond_error(resp, req, &err);
 	}
 	json_decref(body);
-	return api__send(req, resp, 201, json_pack("{s:o}", "user", api__user_json(&user)));
+	return api__send(req, resp, 201, api__user_change_json(&user));
 }
 
 int api_user_get(struct http_request *req, struct http_response *resp)
@@ -224,7 +238,7 @@ int api_user_disable(struct http_request *req, struct http_response *resp)
 	if (service_user_disable(&user, req->app->svc, &actor, http_request_param(req, "id"),
 				 &err) < 0)
 		return http_respond_error(resp, req, &err);
-	return api__send(req, resp, 200, json_pack("{s:o}", "user", api__user_json(&user)));
+	return api__send(req, resp, 200, api__user_change_json(&user));
 }
 
 int api_user_password(struct http_request *req, struct http_response *resp)

@@ -26,6 +26,13 @@ int api_user_get(struct http_request *req, struct http_response *resp);
 int api_user_disable(struct http_request *req, struct http_response *resp);
 int api_user_password(struct http_request *req, struct http_response *resp);
 
+/* ledger_routes.c */
+int ledger_checkpoint_get(struct http_request *req, struct http_response *resp);
+int ledger_keys_get(struct http_request *req, struct http_response *resp);
+int ledger_tile_get(struct http_request *req, struct http_response *resp);
+int ledger_proof_inclusion_get(struct http_request *req, struct http_response *resp);
+int ledger_proof_consistency_get(struct http_request *req, struct http_response *resp);
+
 /* pages.c */
 int page_index(struct http_request *req, struct http_response *resp);
 int page_static(struct http_request *req, struct http_response *resp);

@@ -156,6 +156,13 @@ int page_login_submit(struct http_request *req, struct http_response *resp)
 	if (rc < 0) {
 		if (rc != SX_EAUTH && rc != SX_ETHROTTLED && rc != SX_ELOCKED && rc != SX_EINVALID)
 			return http_respond_error(resp, req, &err);
+		if (rc == SX_ETHROTTLED || rc == SX_ELOCKED) {
+			char seconds[24];
+
+			snprintf(seconds, sizeof(seconds), "%lld",
+				 (long long)login.retry_after_seconds);
+			http_response_header(resp, req, "Retry-After", seconds);
+		}
 		return page__login(req, resp, http_status_for_error(rc), csrf, username,
 				   err.message);
 	}

@@ -1,6 +1,7 @@
 /* http/router — see router.h. */
 #include "http/router.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Matches one pattern against path; on success fills params (pool copies). */
@@ -12,6 +13,17 @@ static bool router__match_path(const char *pattern, const char *path, struct htt
 
 	*param_count = 0;
 	while (*p && *s) {
+		if (p[0] == '*' && p[1] == '\0') {
+			/* A trailing "*" takes the rest of the path, slashes and all. */
+			if (*param_count == HTTP_MAX_PATH_PARAMS)
+				return false;
+			params[*param_count].name = "*";
+			params[*param_count].value = pool_strdup(req->pool, s);
+			if (params[*param_count].value == NULL)
+				return false;
+			(*param_count)++;
+			return true;
+		}
 		if (*p == ':') {
 			const char *name = p + 1;
 			size_t name_len = strcspn(name, "/");
@@ -34,6 +46,36 @@ static bool router__match_path(const char *pattern, const char *path, struct htt
 		s++;
 	}
 	return *p == '\0' && *s == '\0';
+}
+
+void http_router_allowed(char *out, size_t out_size, const struct http_route *routes, size_t count,
+			 struct http_request *req)
+{
+	struct http_param params[HTTP_MAX_PATH_PARAMS];
+	size_t param_count = 0, used = 0;
+
+	if (out_size == 0)
+		return;
+	out[0] = '\0';
+	for (size_t i = 0; i < count; i++) {
+		const char *method = routes[i].method;
+		bool seen = false;
+		int n;
+
+		if (!router__match_path(routes[i].pattern, req->path, req, params, &param_count))
+			continue;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = strcmp(routes[k].method, method) == 0 &&
+			       router__match_path(routes[k].pattern, req->path, req, params,
+						  &param_count);
+		if (seen)
+			continue;
+		n = snprintf(out + used, out_size - used, "%s%s%s", used ? ", " : "", method,
+			     strcmp(method, "GET") == 0 ? ", HEAD" : "");
+		if (n < 0 || (size_t)n >= out_size - used)
+			return;
+		used += (size_t)n;
+	}
 }
 
 int http_router_match(http_handler_fn *out, const struct http_route *routes, size_t count,

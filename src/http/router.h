@@ -1,7 +1,9 @@
 /*
  * http/router — maps method + path to a handler. Patterns are literal
  * segments and ":name" segments that capture one non-empty path segment
- * (into req->params, pool memory). A trailing "/" is significant: "/staff/"
+ * (into req->params, pool memory); a final "*" captures the rest of the path
+ * (one or more characters, slashes included) as parameter "*". A trailing
+ * "/" is significant: "/staff/"
  * and "/staff" are different routes. The table is data (routes.c) so that
  * tests can walk every route.
  */
@@ -27,5 +29,12 @@ extern const size_t http_route_count;
  */
 int http_router_match(http_handler_fn *out, const struct http_route *routes, size_t count,
 		      struct http_request *req);
+
+/*
+ * Writes the methods that req->path accepts as an Allow header value
+ * ("GET, HEAD, POST") into out (size out_size). Empty when none.
+ */
+void http_router_allowed(char *out, size_t out_size, const struct http_route *routes, size_t count,
+			 struct http_request *req);
 
 #endif

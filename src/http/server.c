@@ -77,9 +77,9 @@ static enum MHD_Result server__send(struct MHD_Connection *conn, struct server_r
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
-	bool head = strcmp(sr->req.method, "HEAD") == 0;
-
-	r = MHD_create_response_from_buffer(head ? 0 : resp->body.len,
+	/* For HEAD, libmicrohttpd sends the headers (Content-Length included)
+	 * and drops the body itself. */
+	r = MHD_create_response_from_buffer(resp->body.len,
 					    resp->body.data ? resp->body.data : (char *)"",
 					    MHD_RESPMEM_MUST_COPY);
 	if (r == NULL)
@@ -134,6 +134,13 @@ static void server__dispatch(struct server_request *sr, struct http_response *re
 
 	sx_error_clear(&err);
 	rc = http_router_match(&handler, http_routes, http_route_count, req);
+	if (rc == SX_EMETHOD) {
+		char allow[128];
+
+		http_router_allowed(allow, sizeof(allow), http_routes, http_route_count, req);
+		if (allow[0])
+			http_response_header(resp, req, "Allow", allow);
+	}
 	if (rc < 0) {
 		sx_error_set(&err, rc, rc == SX_ENOTFOUND ? "not_found" : NULL,
 			     rc == SX_ENOTFOUND ? "您访问的地址不存在" : NULL);

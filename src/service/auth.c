@@ -103,6 +103,8 @@ int service_login(struct service_login_result *out, const struct service *svc,
 	char token_hash[STORE_TOKEN_SIZE];
 	int64_t now_us = sx_time_now_us();
 	bool user_found = false;
+	bool need_rehash = false;
+	char rehash[CRYPTO_PASSWORD_HASH_MAX];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -178,10 +180,18 @@ int service_login(struct service_login_result *out, const struct service *svc,
 	snprintf(session.remote_addr, sizeof(session.remote_addr), "%s",
 		 remote_addr ? remote_addr : "");
 
+	/* Hashes made with weaker parameters than today's are replaced while
+	 * the password is at hand (argon2 outside the transaction). */
+	if (crypto_password_needs_rehash(user.password_hash, svc->password_params) &&
+	    crypto_password_hash(rehash, password, password_len, svc->password_params) == 0)
+		need_rehash = true;
 	if ((rc = store_begin(&tx, svc->store, STORE_TX_WRITE, err)) < 0)
 		goto cleanup;
 	if ((rc = store_session_insert(tx, &session, err)) < 0 ||
 	    (rc = store_throttle_clear(tx, username, err)) < 0)
+		goto cleanup;
+	if (need_rehash &&
+	    (rc = store_user_set_password(tx, user.id, rehash, user.password_changed_at, err)) < 0)
 		goto cleanup;
 	{
 		struct store_audit ev = {user.id, "session.login", "user", user.id, remote_addr};
@@ -214,9 +224,13 @@ int service_session_resolve(struct service_actor *out, const struct service *svc
 	char token_hash[STORE_TOKEN_SIZE];
 	int64_t now_us = sx_time_now_us();
 	int64_t created_us = 0, seen_us = 0;
+	char now_text[SX_TIME_TEXT_LEN];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* Fixed-width UTC text: text order is time order. The stored absolute
+	 * limit holds even if the server's policy was loosened since login. */
+	sx_time_format_utc(now_text, now_us);
 	/* Tokens we issue are 43 base64url characters; anything else was not
 	 * issued by us and is not worth a lookup. */
 	if (token == NULL || strlen(token) != 43 || !codec_is_valid_utf8(token, 43))
@@ -237,6 +251,7 @@ int service_session_resolve(struct service_actor *out, const struct service *svc
 	if (rc < 0)
 		return rc;
 	if (session.revoked_at[0] != '\0' || user.disabled ||
+	    strcmp(now_text, session.expires_at) >= 0 ||
 	    sx_time_parse_utc(&created_us, session.created_at, strlen(session.created_at)) < 0 ||
 	    sx_time_parse_utc(&seen_us, session.last_seen_at, strlen(session.last_seen_at)) < 0 ||
 	    !account_session_is_live(&svc->session, created_us, seen_us, now_us))

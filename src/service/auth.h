@@ -26,8 +26,8 @@ struct service_login_result {
 /*
  * Checks credentials and opens a session. Errors: SX_EAUTH
  * ("invalid_credentials": wrong password, unknown or disabled user — one
- * message for all), SX_ETHROTTLED / SX_ELOCKED (out->retry_after_seconds set),
- * SX_EINVALID for a malformed username or password.
+ * message for all, also for an empty, over-long or malformed username or
+ * password), SX_ETHROTTLED / SX_ELOCKED (out->retry_after_seconds set).
  */
 int service_login(struct service_login_result *out, const struct service *svc,
 		  const char *username, const char *password, size_t password_len,

@@ -13,6 +13,7 @@
 #include "base/time.h"
 #include "crypto/password.h"
 #include "domain/idcheck.h"
+#include "service/ledger.h"
 
 struct demo_agency {
 	const char *name;
@@ -134,6 +135,17 @@ int service_demo_load(const struct service *svc, const struct service_actor *act
 		snprintf(a->created_by, sizeof(a->created_by), "%s", actor->user_id);
 		if ((rc = store_agency_insert(tx, a, err)) < 0)
 			goto cleanup;
+		{
+			/* Agencies are public (事前公开): their name and code may
+			 * stand in the public log. */
+			const char *const fields[] = {"credit_code", a->credit_code, "name", a->name,
+						      "region_code", a->region_code, NULL};
+
+			rc = service_ledger_record_fields(NULL, svc, tx, "agency.create", a->id,
+							  fields, err);
+			if (rc < 0)
+				goto cleanup;
+		}
 	}
 
 	for (size_t i = 0; i < COUNT(demo_users); i++) {
@@ -153,6 +165,15 @@ int service_demo_load(const struct service *svc, const struct service_actor *act
 		snprintf(u->created_by, sizeof(u->created_by), "%s", actor->user_id);
 		if ((rc = store_user_insert(tx, u, err)) < 0)
 			goto cleanup;
+		{
+			const char *const fields[] = {"agency_id", u->agency_id, "by", actor->user_id,
+						      "role", u->role, NULL};
+
+			rc = service_ledger_record_fields(NULL, svc, tx, "user.create", u->id, fields,
+							  err);
+			if (rc < 0)
+				goto cleanup;
+		}
 	}
 
 	for (size_t i = 0; i < COUNT(demo_officers); i++) {
@@ -182,6 +203,17 @@ int service_demo_load(const struct service *svc, const struct service_actor *act
 		snprintf(o.created_by, sizeof(o.created_by), "%s", actor->user_id);
 		if ((rc = store_officer_insert(tx, &o, err)) < 0)
 			goto cleanup;
+		{
+			/* The certificate number is what 亮证 shows; the ID
+			 * number never enters the log. */
+			const char *const fields[] = {"agency_id", o.agency_id, "cert_no", o.cert_no,
+						      NULL};
+
+			rc = service_ledger_record_fields(NULL, svc, tx, "officer.create", o.id,
+							  fields, err);
+			if (rc < 0)
+				goto cleanup;
+		}
 	}
 
 	for (size_t i = 0; i < COUNT(demo_matters); i++) {
@@ -202,6 +234,16 @@ int service_demo_load(const struct service *svc, const struct service_actor *act
 		snprintf(m.created_by, sizeof(m.created_by), "%s", actor->user_id);
 		if ((rc = store_matter_insert(tx, &m, err)) < 0)
 			goto cleanup;
+		{
+			const char *const fields[] = {"act_type", m.act_type, "agency_id", m.agency_id,
+						      "code", m.code, "legal_basis", m.legal_basis,
+						      "name", m.name, NULL};
+
+			rc = service_ledger_record_fields(NULL, svc, tx, "matter.create", m.id,
+							  fields, err);
+			if (rc < 0)
+				goto cleanup;
+		}
 	}
 	{
 		struct store_audit ev = {actor->user_id, "demo.load", "database", "demo", NULL};

@@ -20,12 +20,14 @@
 #include "store/store.h"
 
 struct crypto_password_params;
+struct service_ledger;
 
 struct service {
 	struct store *store;                      /* borrowed; outlives the service */
 	struct account_throttle_policy throttle;
 	struct account_session_policy session;
 	const struct crypto_password_params *password_params; /* NULL = default argon2id */
+	struct service_ledger *ledger; /* keys and meta for publishing; NULL outside serve */
 };
 
 /* Fills svc with default policies over an open store. */
@@ -57,6 +59,7 @@ struct service_user {
 	enum account_role role;
 	bool disabled;
 	char created_at[STORE_TIME_SIZE];
+	int64_t ledger_index;   /* leaf recording the last change made by this call; -1 = none */
 };
 
 #endif

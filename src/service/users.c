@@ -10,6 +10,7 @@
 #include "base/mem.h"
 #include "base/time.h"
 #include "crypto/password.h"
+#include "service/ledger.h"
 
 static void users__view(struct service_user *out, const struct store_user *u)
 {
@@ -22,11 +23,17 @@ static void users__view(struct service_user *out, const struct store_user *u)
 		out->role = ACCOUNT_ROLE_OFFICER;
 	out->disabled = u->disabled;
 	snprintf(out->created_at, sizeof(out->created_at), "%s", u->created_at);
+	out->ledger_index = -1;
 }
 
 static int users__forbidden(struct sx_error *err)
 {
 	return sx_error_set(err, SX_EPERM, "forbidden", "您的角色无权管理用户账号");
+}
+
+static int users__forbidden_to_view(struct sx_error *err)
+{
+	return sx_error_set(err, SX_EPERM, "forbidden", "您的角色无权查看用户账号");
 }
 
 static void users__actor_view(struct account_actor *out, const struct service_actor *actor)
@@ -49,7 +56,7 @@ static int users__load_visible(struct store_user *out, struct store_tx *tx,
 	int rc;
 
 	if (scope == ACCOUNT_SCOPE_NONE)
-		return users__forbidden(err);
+		return users__forbidden_to_view(err);
 	rc = store_user_get(out, tx, id_or_username, err);
 	if (rc == SX_ENOTFOUND)
 		rc = store_user_get_by_username(out, tx, id_or_username, err);
@@ -72,6 +79,7 @@ int service_user_create(struct service_user *out, const struct service *svc,
 	struct store_agency agency;
 	enum account_role role;
 	int64_t now_us = sx_time_now_us();
+	uint64_t index = 0;
 	int rc;
 
 	if (!account_can_manage_users(actor->role))
@@ -114,14 +122,21 @@ int service_user_create(struct service_user *out, const struct service *svc,
 		goto cleanup;
 	{
 		struct store_audit ev = {actor->user_id, "user.create", "user", u.id, u.role};
+		/* The public log names ids and the role, never the person. */
+		const char *const fields[] = {"agency_id", u.agency_id, "by", actor->user_id,
+					      "role", u.role, NULL};
 
-		if ((rc = store_audit_append(tx, &ev, err)) < 0)
+		if ((rc = store_audit_append(tx, &ev, err)) < 0 ||
+		    (rc = service_ledger_record_fields(&index, svc, tx, "user.create", u.id, fields,
+						       err)) < 0)
 			goto cleanup;
 	}
 	rc = store_commit(tx, err);
 	tx = NULL;
-	if (rc == 0 && out)
+	if (rc == 0 && out) {
 		users__view(out, &u);
+		out->ledger_index = (int64_t)index;
+	}
 cleanup:
 	store_rollback(tx);
 	return rc;
@@ -143,15 +158,15 @@ int service_user_list(struct service_user **out, size_t *count, const struct ser
 	*count = 0;
 	switch (account_user_list_scope(actor->role)) {
 	case ACCOUNT_SCOPE_NONE:
-		return users__forbidden(err);
+		return users__forbidden_to_view(err);
 	case ACCOUNT_SCOPE_OWN_AGENCY:
 		if (agency_id && strcmp(agency_id, actor->agency_id) != 0)
-			return users__forbidden(err);
+			return users__forbidden_to_view(err);
 		filter.agency_id = actor->agency_id;
 		break;
 	case ACCOUNT_SCOPE_REGION:
 		if (account_region_prefix(prefix, sizeof(prefix), actor->region_code) < 0)
-			return users__forbidden(err);
+			return users__forbidden_to_view(err);
 		filter.region_prefix = prefix;
 		break;
 	case ACCOUNT_SCOPE_ALL:
@@ -200,6 +215,7 @@ int service_user_disable(struct service_user *out, const struct service *svc,
 	struct store_tx *tx = NULL;
 	struct store_user u;
 	char now[SX_TIME_TEXT_LEN];
+	uint64_t index = 0;
 	int rc;
 
 	if (!account_can_manage_users(actor->role))
@@ -218,8 +234,11 @@ int service_user_disable(struct service_user *out, const struct service *svc,
 		goto cleanup;
 	{
 		struct store_audit ev = {actor->user_id, "user.disable", "user", u.id, NULL};
+		const char *const fields[] = {"by", actor->user_id, NULL};
 
-		if ((rc = store_audit_append(tx, &ev, err)) < 0)
+		if ((rc = store_audit_append(tx, &ev, err)) < 0 ||
+		    (rc = service_ledger_record_fields(&index, svc, tx, "user.disable", u.id, fields,
+						       err)) < 0)
 			goto cleanup;
 	}
 	rc = store_commit(tx, err);
@@ -227,6 +246,7 @@ int service_user_disable(struct service_user *out, const struct service *svc,
 	if (rc == 0 && out) {
 		u.disabled = true;
 		users__view(out, &u);
+		out->ledger_index = (int64_t)index;
 	}
 cleanup:
 	store_rollback(tx);
@@ -246,9 +266,14 @@ int service_user_set_password(const struct service *svc, const struct service_ac
 
 	if ((rc = store_begin(&tx, svc->store, STORE_TX_READ, err)) < 0)
 		return rc;
-	self = strcmp(user_id, actor->user_id) == 0;
+	/* The target may be named by id or username; "self" is decided on the
+	 * resolved id, so both spellings of oneself are the same. */
+	rc = store_user_get(&u, tx, user_id, err);
+	if (rc == SX_ENOTFOUND)
+		rc = store_user_get_by_username(&u, tx, user_id, err);
+	self = rc == 0 && strcmp(u.id, actor->user_id) == 0;
 	if (self)
-		rc = store_user_get(&u, tx, user_id, err);
+		rc = 0;
 	else if (!account_can_manage_users(actor->role))
 		rc = users__forbidden(err);
 	else
@@ -269,8 +294,11 @@ int service_user_set_password(const struct service *svc, const struct service_ac
 		goto cleanup;
 	{
 		struct store_audit ev = {actor->user_id, "user.password", "user", u.id, NULL};
+		const char *const fields[] = {"by", actor->user_id, NULL};
 
-		if ((rc = store_audit_append(tx, &ev, err)) < 0)
+		if ((rc = store_audit_append(tx, &ev, err)) < 0 ||
+		    (rc = service_ledger_record_fields(NULL, svc, tx, "user.password", u.id, fields,
+						       err)) < 0)
 			goto cleanup;
 	}
 	rc = store_commit(tx, err);

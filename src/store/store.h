@@ -252,4 +252,74 @@ struct store_audit {
 int store_audit_append(struct store_tx *tx, const struct store_audit *ev, struct sx_error *err);
 int store_audit_count(int64_t *out, struct store_tx *tx, const char *action, struct sx_error *err);
 
+
+/* ---- ledger (Merkle log storage; the tree logic is in src/ledger) ---- */
+
+struct ledger_storage;
+
+/* The storage operations for ledger_event_append; ctx is a write store_tx. */
+const struct ledger_storage *store_ledger_storage(void);
+
+/* Records the log's hash ("sha256" | "sm3") and origin once (at init).
+ * SX_EEXISTS if already set. */
+int store_ledger_meta_init(struct store_tx *tx, const char *hash_name, const char *origin,
+			   struct sx_error *err);
+
+/* Reads the log's meta. SX_ENOTFOUND when the ledger was never initialized. */
+struct store_ledger_meta {
+	char hash_name[16];
+	char origin[256];
+};
+int store_ledger_meta_get(struct store_ledger_meta *out, struct store_tx *tx,
+			  struct sx_error *err);
+
+/* Number of leaves as tx sees it. */
+int store_ledger_size(uint64_t *out, struct store_tx *tx, struct sx_error *err);
+
+/* A stored subtree hash (raw 32 bytes). SX_ENOTFOUND when absent. */
+int store_ledger_hash_get(unsigned char out[32], struct store_tx *tx, int level, uint64_t index,
+			  struct sx_error *err);
+
+struct store_ledger_leaf {
+	uint64_t index;
+	char kind[72];
+	char entity_id[STORE_ID_SIZE + 32];
+	char *data;               /* canonical JSON; owned, freed by store_ledger_leaf_clear */
+	size_t data_len;
+	unsigned char leaf_hash[32];
+	char created_at[STORE_TIME_SIZE];
+};
+void store_ledger_leaf_clear(struct store_ledger_leaf *leaf);
+
+/* Leaf at index. SX_ENOTFOUND when absent. */
+int store_ledger_leaf_get(struct store_ledger_leaf *out, struct store_tx *tx, uint64_t index,
+			  struct sx_error *err);
+
+/* Leaves [from, from+count) in order through cb (stops on a negative return). */
+int store_ledger_leaf_range(struct store_tx *tx, uint64_t from, uint64_t count,
+			    int (*cb)(const struct store_ledger_leaf *leaf, void *ctx), void *ctx,
+			    struct sx_error *err);
+
+/* Indices of the leaves about an entity, ascending. *out freed with sx_free. */
+int store_ledger_leaves_of(uint64_t **out, size_t *count, struct store_tx *tx,
+			   const char *entity_id, struct sx_error *err);
+
+struct store_ledger_checkpoint {
+	uint64_t size;
+	unsigned char root[32];
+	char *note;               /* owned; freed by store_ledger_checkpoint_clear */
+	size_t note_len;
+	char created_at[STORE_TIME_SIZE];
+};
+void store_ledger_checkpoint_clear(struct store_ledger_checkpoint *c);
+
+int store_ledger_checkpoint_insert(struct store_tx *tx, uint64_t size, const unsigned char root[32],
+				   const char *note, struct sx_error *err);
+/* The newest checkpoint. SX_ENOTFOUND when none was published yet. */
+int store_ledger_checkpoint_latest(struct store_ledger_checkpoint *out, struct store_tx *tx,
+				   struct sx_error *err);
+/* The checkpoint of exactly that size. SX_ENOTFOUND when none. */
+int store_ledger_checkpoint_at(struct store_ledger_checkpoint *out, struct store_tx *tx,
+			       uint64_t size, struct sx_error *err);
+
 #endif
