@@ -193,7 +193,7 @@ static int sign_sm2_from_scalar(EVP_PKEY **out, const unsigned char *raw)
 		rc = sign_openssl_failed();
 		goto cleanup;
 	}
-	/* GB/T 32918.1 §6.1: d in [1, n-2], so that 1 + d is invertible mod n. */
+	/* GB/T 32918: d in [1, n-2], so that 1 + d is invertible mod n (signing divides by it). */
 	if (BN_is_zero(d) || BN_cmp(d, limit) >= 0) {
 		rc = SX_EINVALID;
 		goto cleanup;
