@@ -114,7 +114,8 @@ bool account_scope_covers(enum account_scope scope, const struct account_actor *
 		       strcmp(actor->agency_id, target_agency_id) == 0;
 	case ACCOUNT_SCOPE_REGION:
 		if (account_region_prefix(prefix, sizeof(prefix), actor->region_code) < 0 ||
-		    target_region_code == NULL)
+		    target_region_code == NULL || strlen(target_region_code) != 6 ||
+		    !account__is_digits(target_region_code, 6))
 			return false;
 		return strncmp(target_region_code, prefix, strlen(prefix)) == 0;
 	case ACCOUNT_SCOPE_NONE:
@@ -157,6 +158,13 @@ bad:
 	return sx_error_set(err, SX_EINVALID, "invalid_name", "姓名须为 1–192 字节（约 64 个汉字），且不含控制字符");
 }
 
+/* Lower-cases ASCII letters only: OR-ing 0x20 would also fold digits and
+ * punctuation onto control characters. */
+static char account__ascii_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
 int account_check_password(const char *password, size_t len, const char *username,
 			   struct sx_error *err)
 {
@@ -192,7 +200,8 @@ int account_check_password(const char *password, size_t len, const char *usernam
 		for (size_t i = 0; i + ulen <= len; i++) {
 			size_t k = 0;
 
-			while (k < ulen && (password[i + k] | 0x20) == (username[k] | 0x20))
+			while (k < ulen && account__ascii_lower(password[i + k]) ==
+						      account__ascii_lower(username[k]))
 				k++;
 			if (k == ulen)
 				return sx_error_set(err, SX_EINVALID, "weak_password",

@@ -4,8 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Matches one pattern against path; on success fills params (pool copies). */
-static bool router__match_path(const char *pattern, const char *path, struct http_request *req,
+/* Matches one pattern against path; on success fills params (pool copies).
+ * Returns 1 on a match, 0 on none, SX_ENOMEM when a copy failed. */
+static int router__match_path(const char *pattern, const char *path, struct http_request *req,
 			       struct http_param *params, size_t *param_count)
 {
 	const char *p = pattern;
@@ -16,13 +17,13 @@ static bool router__match_path(const char *pattern, const char *path, struct htt
 		if (p[0] == '*' && p[1] == '\0') {
 			/* A trailing "*" takes the rest of the path, slashes and all. */
 			if (*param_count == HTTP_MAX_PATH_PARAMS)
-				return false;
+				return 0;
 			params[*param_count].name = "*";
 			params[*param_count].value = pool_strdup(req->pool, s);
 			if (params[*param_count].value == NULL)
-				return false;
+				return SX_ENOMEM;
 			(*param_count)++;
-			return true;
+			return 1;
 		}
 		if (*p == ':') {
 			const char *name = p + 1;
@@ -30,18 +31,18 @@ static bool router__match_path(const char *pattern, const char *path, struct htt
 			size_t value_len = strcspn(s, "/");
 
 			if (value_len == 0 || *param_count == HTTP_MAX_PATH_PARAMS)
-				return false;
+				return 0;
 			params[*param_count].name = pool_strndup(req->pool, name, name_len);
 			params[*param_count].value = pool_strndup(req->pool, s, value_len);
 			if (params[*param_count].name == NULL || params[*param_count].value == NULL)
-				return false;
+				return SX_ENOMEM;
 			(*param_count)++;
 			p = name + name_len;
 			s += value_len;
 			continue;
 		}
 		if (*p != *s)
-			return false;
+			return 0;
 		p++;
 		s++;
 	}
@@ -62,12 +63,12 @@ void http_router_allowed(char *out, size_t out_size, const struct http_route *ro
 		bool seen = false;
 		int n;
 
-		if (!router__match_path(routes[i].pattern, req->path, req, params, &param_count))
+		if (router__match_path(routes[i].pattern, req->path, req, params, &param_count) != 1)
 			continue;
 		for (size_t k = 0; k < i && !seen; k++)
 			seen = strcmp(routes[k].method, method) == 0 &&
 			       router__match_path(routes[k].pattern, req->path, req, params,
-						  &param_count);
+						  &param_count) == 1;
 		if (seen)
 			continue;
 		n = snprintf(out + used, out_size - used, "%s%s%s", used ? ", " : "", method,
@@ -88,7 +89,12 @@ int http_router_match(http_handler_fn *out, const struct http_route *routes, siz
 
 	*out = NULL;
 	for (size_t i = 0; i < count; i++) {
-		if (!router__match_path(routes[i].pattern, req->path, req, params, &param_count))
+		int matched = router__match_path(routes[i].pattern, req->path, req, params,
+						 &param_count);
+
+		if (matched < 0)
+			return matched; /* out of memory: not "no such route" */
+		if (matched == 0)
 			continue;
 		path_matched = true;
 		if (strcmp(routes[i].method, method) != 0)

@@ -25,7 +25,8 @@ extern const size_t http_route_count;
 /*
  * Finds the handler for req->method and req->path in routes and captures
  * path parameters into req. SX_ENOTFOUND when no pattern matches the path;
- * SX_EMETHOD when one does but not with this method. HEAD matches GET.
+ * SX_EMETHOD when one does but not with this method; SX_ENOMEM when the
+ * request pool is exhausted. HEAD matches GET.
  */
 int http_router_match(http_handler_fn *out, const struct http_route *routes, size_t count,
 		      struct http_request *req);

@@ -43,8 +43,8 @@ static const char *template__block_end(const char *p, const char *end, const cha
 	return template__find(p, end, close, (size_t)n);
 }
 
-int template_render_text(struct buf *out, const char *text, size_t len,
-			 const struct template_var *vars, size_t count, struct sx_error *err)
+static int template__render(struct buf *out, const char *text, size_t len,
+			    const struct template_var *vars, size_t count, struct sx_error *err)
 {
 	const char *p = text;
 	const char *end = text + len;
@@ -92,8 +92,8 @@ int template_render_text(struct buf *out, const char *text, size_t len,
 				value = template__lookup(vars, count, name, name_len);
 				show = (*tag == '#') == (value[0] != '\0');
 				if (show) {
-					rc = template_render_text(out, body, (size_t)(block_end - body),
-								  vars, count, err);
+					rc = template__render(out, body, (size_t)(block_end - body),
+							      vars, count, err);
 					if (rc < 0)
 						return rc;
 				}
@@ -118,6 +118,18 @@ bad:
 	/* Quote at most 40 bytes of the tag, and none past end. */
 	return sx_error_setf(err, SX_EINTERNAL, NULL, NULL, "template syntax error near: %.*s",
 			     end - open < 40 ? (int)(end - open) : 40, open);
+}
+
+int template_render_text(struct buf *out, const char *text, size_t len,
+			 const struct template_var *vars, size_t count, struct sx_error *err)
+{
+	int rc = template__render(out, text, len, vars, count, err);
+
+	/* Buffer failures (too large, out of memory) come back bare: give
+	 * them an error record like the syntax errors have. */
+	if (rc < 0 && err && err->rc == 0)
+		sx_error_set(err, rc, NULL, NULL);
+	return rc;
 }
 
 int template_render(struct buf *out, const char *name, const struct template_var *vars,
@@ -145,9 +157,11 @@ int template_render_page(struct buf *out, const char *name, const struct templat
 	buf_init(&content, out->max_bytes);
 	if ((rc = template_render(&content, name, vars, count, err)) < 0)
 		goto cleanup;
-	memcpy(all, vars, count * sizeof(*vars));
-	all[count].name = "content";
-	all[count].value = content.data ? content.data : "";
+	/* "content" comes first so that a caller's variable of that name
+	 * cannot replace the rendered page. */
+	all[0].name = "content";
+	all[0].value = content.data ? content.data : "";
+	memcpy(all + 1, vars, count * sizeof(*vars));
 	rc = template_render(out, "layout.html", all, count + 1, err);
 cleanup:
 	buf_free(&content);
