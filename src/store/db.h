@@ -52,6 +52,11 @@ void db_close(struct db *db);
 /* Runs SQL without parameters (may hold several statements: migrations). */
 int db_exec(struct db *db, const char *sql, struct sx_error *err);
 
+/* Runs one parameterless statement through the statement cache: for the
+ * statements every transaction repeats (BEGIN, SAVEPOINT, RELEASE, COMMIT),
+ * which would otherwise be parsed anew each time. */
+int db_exec_cached(struct db *db, const char *sql, struct sx_error *err);
+
 /*
  * Prepares (or fetches from the cache) a statement. The statement is owned by
  * the connection; give it back with db_finish when done with its rows.

@@ -16,16 +16,22 @@
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/mem.h"
 
 #define DB_STMT_CACHE_MAX 128
+#define DB_MAX_PARAMS 64
 
 struct db_stmt {
 	sqlite3_stmt *stmt;
-	char *sql;          /* owned copy; the cache key */
+	const char *key;    /* the caller's pointer: SQL is almost always a literal */
+	char *sql;          /* owned copy; the cache key when pointers differ */
 	bool in_use;        /* prepared and not yet finished */
+	/* position[n] = SQLite's index of placeholder $n (0 = absent), worked out
+	 * once at prepare so binding does no name lookup. */
+	unsigned char position[DB_MAX_PARAMS + 1];
 };
 
 struct db {
@@ -142,15 +148,23 @@ int db_prepare(struct db_stmt **out, struct db *db, const char *sql, struct sx_e
 	int src;
 
 	*out = NULL;
-	for (size_t i = 0; i < db->cache_len; i++) {
-		if (db->cache[i].sql == sql || strcmp(db->cache[i].sql, sql) == 0) {
-			if (db->cache[i].in_use)
-				return sx_error_setf(err, SX_EINTERNAL, NULL, NULL,
-						     "statement already in use: %.80s", sql);
-			db->cache[i].in_use = true;
-			*out = &db->cache[i];
-			return 0;
+	/* Pointer comparison first: the store passes the same literal each
+	 * time, so a full string comparison is only the fallback. */
+	for (size_t pass = 0; pass < 2 && slot == NULL; pass++) {
+		for (size_t i = 0; i < db->cache_len; i++) {
+			if (pass == 0 ? db->cache[i].key == sql : strcmp(db->cache[i].sql, sql) == 0) {
+				slot = &db->cache[i];
+				break;
+			}
 		}
+	}
+	if (slot) {
+		if (slot->in_use)
+			return sx_error_setf(err, SX_EINTERNAL, NULL, NULL,
+					     "statement already in use: %.80s", sql);
+		slot->in_use = true;
+		*out = slot;
+		return 0;
 	}
 	src = sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
 	if (src != SQLITE_OK)
@@ -168,7 +182,18 @@ int db_prepare(struct db_stmt **out, struct db *db, const char *sql, struct sx_e
 		return sx_error_set(err, SX_ENOMEM, NULL, NULL);
 	}
 	slot->stmt = stmt;
+	slot->key = sql;
 	slot->in_use = true;
+	memset(slot->position, 0, sizeof(slot->position));
+	for (int i = 1; i <= sqlite3_bind_parameter_count(stmt); i++) {
+		const char *name = sqlite3_bind_parameter_name(stmt, i);
+		char *end = NULL;
+		long n = name && name[0] == '$' ? strtol(name + 1, &end, 10) : 0;
+
+		/* Only $1..$64 are ours; anything else stays unbindable. */
+		if (n >= 1 && n <= DB_MAX_PARAMS && end && *end == '\0' && i <= 255)
+			slot->position[n] = (unsigned char)i;
+	}
 	db->cache_len++;
 	*out = slot;
 	return 0;
@@ -176,10 +201,9 @@ int db_prepare(struct db_stmt **out, struct db *db, const char *sql, struct sx_e
 
 static int db__param_index(struct db_stmt *st, int idx)
 {
-	char name[16];
-
-	snprintf(name, sizeof(name), "$%d", idx);
-	return sqlite3_bind_parameter_index(st->stmt, name);
+	if (idx < 1 || idx > DB_MAX_PARAMS)
+		return 0;
+	return st->position[idx];
 }
 
 static int db__bind_result(int src)
@@ -271,9 +295,21 @@ void db_finish(struct db_stmt *st)
 	st->in_use = false;
 }
 
+int db_exec_cached(struct db *db, const char *sql, struct sx_error *err)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(&st, db, sql, err);
+
+	if (rc < 0)
+		return rc;
+	rc = db_step(st, err);
+	db_finish(st);
+	return rc < 0 ? rc : 0;
+}
+
 int db_begin_read(struct db *db, struct sx_error *err)
 {
-	int rc = db_exec(db, "BEGIN DEFERRED", err);
+	int rc = db_exec_cached(db, "BEGIN DEFERRED", err);
 
 	if (rc == 0)
 		db->in_transaction = true;
@@ -282,7 +318,7 @@ int db_begin_read(struct db *db, struct sx_error *err)
 
 int db_begin_write(struct db *db, struct sx_error *err)
 {
-	int rc = db_exec(db, "BEGIN IMMEDIATE", err);
+	int rc = db_exec_cached(db, "BEGIN IMMEDIATE", err);
 
 	if (rc == 0)
 		db->in_transaction = true;
@@ -291,7 +327,7 @@ int db_begin_write(struct db *db, struct sx_error *err)
 
 int db_commit(struct db *db, struct sx_error *err)
 {
-	int rc = db_exec(db, "COMMIT", err);
+	int rc = db_exec_cached(db, "COMMIT", err);
 
 	if (rc == 0)
 		db->in_transaction = false;

@@ -32,7 +32,13 @@ struct store_reader {
 
 struct store {
 	pthread_mutex_t lock;
-	pthread_cond_t changed;      /* signalled on every release and batch commit */
+	/* One condition per kind of waiter, so that a release wakes one thread
+	 * that can use it rather than every thread (64 writers contending for
+	 * the lock cost more than their fsync). */
+	pthread_cond_t writer_free;  /* signalled when the writer is released */
+	pthread_cond_t reader_free;  /* signalled when a reader is released */
+	pthread_cond_t batch_done;   /* broadcast when a batch has committed (or failed) */
+	pthread_cond_t changed;      /* broadcast on every release: store_close waits on it */
 	struct db *writer;
 	bool writer_busy;            /* a write transaction (or a batch commit) holds the writer */
 	int writer_waiters;          /* threads blocked in store_begin(WRITE) */
@@ -207,6 +213,9 @@ int store_open(struct store **out, const char *dsn, const struct store_options *
 	if (st == NULL)
 		return sx_error_set(err, SX_ENOMEM, NULL, NULL);
 	pthread_mutex_init(&st->lock, NULL);
+	pthread_cond_init(&st->writer_free, NULL);
+	pthread_cond_init(&st->reader_free, NULL);
+	pthread_cond_init(&st->batch_done, NULL);
 	pthread_cond_init(&st->changed, NULL);
 	st->max_batch = opt && opt->max_batch > 0 ? opt->max_batch : STORE_DEFAULT_MAX_BATCH;
 	if ((rc = db_open(&st->writer, dsn, DB_OPEN_READ_WRITE, false, busy_ms, err)) < 0)
@@ -256,6 +265,9 @@ void store_close(struct store *st)
 	for (int i = 0; i < st->reader_count; i++)
 		db_close(st->readers[i].db);
 	db_close(st->writer);
+	pthread_cond_destroy(&st->writer_free);
+	pthread_cond_destroy(&st->reader_free);
+	pthread_cond_destroy(&st->batch_done);
 	pthread_cond_destroy(&st->changed);
 	pthread_mutex_destroy(&st->lock);
 	sx_free(st);
@@ -267,6 +279,7 @@ static void store__release_reader(struct store_tx *tx)
 
 	pthread_mutex_lock(&st->lock);
 	st->readers[tx->reader_slot].busy = false;
+	pthread_cond_signal(&st->reader_free);
 	pthread_cond_broadcast(&st->changed);
 	pthread_mutex_unlock(&st->lock);
 	sx_free(tx);
@@ -318,12 +331,14 @@ static int store__finish_write(struct store *st, struct store_tx *member)
 			m->result = rc;
 			m->done = true;
 		}
+		pthread_cond_broadcast(&st->batch_done);
 	}
 	st->writer_busy = false;
+	pthread_cond_signal(&st->writer_free);
 	pthread_cond_broadcast(&st->changed);
 	if (member) {
 		while (!member->done)
-			pthread_cond_wait(&st->changed, &st->lock);
+			pthread_cond_wait(&st->batch_done, &st->lock);
 		rc = member->result;
 	}
 	pthread_mutex_unlock(&st->lock);
@@ -348,7 +363,7 @@ int store_begin(struct store_tx **out, struct store *st, enum store_tx_mode mode
 	if (mode == STORE_TX_WRITE) {
 		st->writer_waiters++;
 		while (st->writer_busy)
-			pthread_cond_wait(&st->changed, &st->lock);
+			pthread_cond_wait(&st->writer_free, &st->lock);
 		st->writer_waiters--;
 		st->writer_busy = true;
 		tx->db = st->writer;
@@ -364,7 +379,7 @@ int store_begin(struct store_tx **out, struct store *st, enum store_tx_mode mode
 				}
 			}
 			if (tx->db == NULL)
-				pthread_cond_wait(&st->changed, &st->lock);
+				pthread_cond_wait(&st->reader_free, &st->lock);
 		}
 	}
 	pthread_mutex_unlock(&st->lock);
@@ -378,7 +393,7 @@ int store_begin(struct store_tx **out, struct store *st, enum store_tx_mode mode
 	}
 	rc = need_begin ? db_begin_write(tx->db, err) : 0;
 	if (rc == 0)
-		rc = db_exec(tx->db, "SAVEPOINT sx_tx", err);
+		rc = db_exec_cached(tx->db, "SAVEPOINT sx_tx", err);
 	if (rc < 0) {
 		if (need_begin) {
 			/* This transaction opened the batch and has no members
@@ -399,8 +414,8 @@ int store_begin(struct store_tx **out, struct store *st, enum store_tx_mode mode
 /* Undoes this transaction's savepoint, leaving the rest of the batch. */
 static void store__rollback_savepoint(struct store_tx *tx)
 {
-	db_exec(tx->db, "ROLLBACK TO sx_tx", NULL);
-	db_exec(tx->db, "RELEASE sx_tx", NULL);
+	db_exec_cached(tx->db, "ROLLBACK TO sx_tx", NULL);
+	db_exec_cached(tx->db, "RELEASE sx_tx", NULL);
 }
 
 int store_commit(struct store_tx *tx, struct sx_error *err)
@@ -414,7 +429,7 @@ int store_commit(struct store_tx *tx, struct sx_error *err)
 		store__release_reader(tx);
 		return rc;
 	}
-	rc = db_exec(tx->db, "RELEASE sx_tx", err);
+	rc = db_exec_cached(tx->db, "RELEASE sx_tx", err);
 	if (rc < 0) {
 		store__rollback_savepoint(tx);
 		store__finish_write(tx->st, NULL);
