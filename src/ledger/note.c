@@ -180,17 +180,6 @@ int note_vkey(char *out, size_t out_size, const char *name, const struct crypto_
 	return 0;
 }
 
-static int note_hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int note_verifier_parse(struct note_verifier *out, const char *vkey)
 {
 	const char *plus1, *plus2, *key64;
@@ -218,12 +207,15 @@ int note_verifier_parse(struct note_verifier *out, const char *vkey)
 	plus2 = strchr(plus1 + 1, '+');
 	if (plus2 == NULL || plus2 - plus1 != 9)
 		return SX_EINVALID;
-	for (const char *p = plus1 + 1; p < plus2; p++) {
-		int d = note_hex_digit(*p);
+	{
+		unsigned char id_bytes[4];
+		size_t id_len = 0;
 
-		if (d < 0)
+		if (codec_hex_decode(id_bytes, sizeof(id_bytes), &id_len, plus1 + 1, 8) < 0 ||
+		    id_len != 4)
 			return SX_EINVALID;
-		id = id << 4 | (uint32_t)d;
+		id = (uint32_t)id_bytes[0] << 24 | (uint32_t)id_bytes[1] << 16 |
+		     (uint32_t)id_bytes[2] << 8 | id_bytes[3];
 	}
 	key64 = plus2 + 1;
 	key64_len = strlen(key64);
