@@ -1,9 +1,12 @@
-# Writes a C file that embeds migrations and web assets as byte arrays.
+# Writes a C file that embeds migrations and assets as byte arrays.
 # Inputs: OUT (file to write), ROOT (source dir). It globs sql/sqlite/*.sql
 # (named NNNN_name.sql; the number is the schema version), web/templates/*.html
-# and web/static/* itself, the same globs CMakeLists.txt uses for DEPENDS.
+# and web/static/* (assets named relative to web/), and data/calendar/*.json
+# (assets named relative to data/, e.g. "calendar/cn-holidays.json"), the same
+# globs CMakeLists.txt uses for DEPENDS.
 file(GLOB MIGRATIONS ${ROOT}/sql/sqlite/*.sql)
 file(GLOB ASSETS ${ROOT}/web/templates/*.html ${ROOT}/web/static/*)
+file(GLOB DATA_ASSETS ${ROOT}/data/calendar/*.json)
 function(sx_hex_array var path result)
   file(READ ${path} hex HEX)
   string(LENGTH "${hex}" hexlen)
@@ -32,13 +35,21 @@ string(APPEND out "const size_t embedded_migration_count = ${i};\n\n")
 
 set(atable "")
 set(i 0)
-foreach(a ${ASSETS})
-  file(RELATIVE_PATH rel ${ROOT}/web ${a})
-  sx_hex_array(sx_asset_${i} ${a} arr)
-  string(APPEND out "${arr}")
-  file(SIZE ${a} sz)
-  string(APPEND atable "    {\"${rel}\", (const char *)sx_asset_${i}, ${sz}},\n")
-  math(EXPR i "${i} + 1")
+# Web assets are named relative to web/, data files relative to data/.
+foreach(base web data)
+  if(base STREQUAL "web")
+    set(files ${ASSETS})
+  else()
+    set(files ${DATA_ASSETS})
+  endif()
+  foreach(a ${files})
+    file(RELATIVE_PATH rel ${ROOT}/${base} ${a})
+    sx_hex_array(sx_asset_${i} ${a} arr)
+    string(APPEND out "${arr}")
+    file(SIZE ${a} sz)
+    string(APPEND atable "    {\"${rel}\", (const char *)sx_asset_${i}, ${sz}},\n")
+    math(EXPR i "${i} + 1")
+  endforeach()
 endforeach()
 string(APPEND out "\nconst struct embedded_asset embedded_assets[] = {\n${atable}    {0, 0, 0}\n};\n")
 string(APPEND out "const size_t embedded_asset_count = ${i};\n")

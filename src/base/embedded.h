@@ -1,7 +1,7 @@
 /*
  * base/embedded — files compiled into the binary by cmake/embed.cmake:
- * SQL migrations (sql/sqlite/NNNN_name.sql) and web assets (web/templates,
- * web/static). The arrays end with a zeroed sentinel and are sorted by
+ * SQL migrations (sql/sqlite/NNNN_name.sql), web assets (web/templates,
+ * web/static) and data files (data/calendar). The arrays end with a zeroed sentinel and are sorted by
  * migration number. Data is NUL-terminated; size_bytes excludes the NUL.
  */
 #ifndef SX_BASE_EMBEDDED_H
@@ -17,7 +17,8 @@ struct embedded_migration {
 };
 
 struct embedded_asset {
-	const char *path;      /* relative to web/, e.g. "templates/login.html" */
+	/* relative to web/ ("templates/login.html") or data/ ("calendar/cn-holidays.json") */
+	const char *path;
 	const char *data;
 	size_t size_bytes;
 };

@@ -55,6 +55,8 @@ int cli_migrate(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_ledger(int argc, char **argv);
+int cli_calendar(int argc, char **argv);
+int cli_check(int argc, char **argv);
 int cli_export_proof(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 

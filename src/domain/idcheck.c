@@ -1,7 +1,9 @@
 /* domain/idcheck — see idcheck.h for the standards and the decisions taken. */
 #include "domain/idcheck.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/error.h"
@@ -293,4 +295,220 @@ int idcheck_mask_person_id(char *out, size_t out_size, const char *id, size_t le
 	memcpy(out + len - KEEP_TAIL, id + len - KEEP_TAIL, KEEP_TAIL);
 	out[len] = '\0';
 	return 0;
+}
+
+/* ---- explanations ---------------------------------------------------------------------------- */
+
+/* Cuts a truncated UTF-8 text back to its last whole character. */
+static void utf8_trim_partial(char *text)
+{
+	size_t len = strlen(text);
+	size_t lead = len;
+	size_t need;
+	unsigned char c;
+
+	while (lead > 0 && ((unsigned char)text[lead - 1] & 0xC0) == 0x80)
+		lead--;
+	if (lead == 0)
+		return;
+	c = (unsigned char)text[lead - 1];
+	if (c < 0xC0)
+		return; /* ASCII: complete */
+	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+	if (len - (lead - 1) < need)
+		text[lead - 1] = '\0';
+}
+
+/* Writes the formatted reason and returns SX_EINVALID. */
+static int explain_fail(char *reason, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int explain_fail(char *reason, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (reason == NULL || size == 0)
+		return SX_EINVALID;
+	va_start(ap, fmt);
+	n = vsnprintf(reason, size, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		reason[0] = '\0';
+	else if ((size_t)n >= size)
+		utf8_trim_partial(reason);
+	return SX_EINVALID;
+}
+
+static int explain_ok(char *reason, size_t size)
+{
+	if (reason && size > 0)
+		reason[0] = '\0';
+	return 0;
+}
+
+/* “c” for a visible ASCII character, a word for the others. */
+static void describe_char(char out[24], char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	if (u == ' ')
+		snprintf(out, 24, "%s", "空格");
+	else if (u > 0x20 && u < 0x7f)
+		snprintf(out, 24, "“%c”", c);
+	else
+		snprintf(out, 24, "字节 0x%02X", u);
+}
+
+/* The first byte above 0x7f, or len when there is none. */
+static size_t first_non_ascii(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)s[i] > 0x7f)
+			break;
+	}
+	return i;
+}
+
+static bool is_forbidden_credit_letter(char c)
+{
+	return c == 'I' || c == 'O' || c == 'S' || c == 'V' || c == 'Z';
+}
+
+int idcheck_credit_code_explain(char *reason, size_t reason_size, const char *code, size_t len)
+{
+	enum idcheck_region_level level;
+	char what[24];
+	char check;
+	size_t i;
+
+	if (code == NULL || len == 0)
+		return explain_fail(reason, reason_size, "%s", "代码为空");
+	if ((i = first_non_ascii(code, len)) < len)
+		return explain_fail(reason, reason_size,
+				    "第 %zu 个字节起含有非 ASCII 字符（全角字母、数字或汉字）："
+				    "代码只由半角数字和大写字母组成",
+				    i + 1);
+	if (len != IDCHECK_CREDIT_CODE_LEN)
+		return explain_fail(reason, reason_size, "长度应为 18 位，实际为 %zu 位", len);
+	for (i = 0; i < len; i++) {
+		char c = code[i];
+
+		if (credit_char_value(c) >= 0)
+			continue;
+		if (c >= 'a' && c <= 'z') {
+			char upper = (char)(c - 'a' + 'A');
+
+			if (is_forbidden_credit_letter(upper))
+				return explain_fail(
+					reason, reason_size,
+					"第 %zu 位是字母“%c”：GB 32100 的代码字符集不含 "
+					"I、O、S、V、Z（无论大小写）",
+					i + 1, c);
+			return explain_fail(reason, reason_size,
+					    "第 %zu 位是小写字母“%c”：代码只用大写字母，应写作“%c”",
+					    i + 1, c, upper);
+		}
+		if (is_forbidden_credit_letter(c))
+			return explain_fail(reason, reason_size,
+					    "第 %zu 位是字母“%c”：GB 32100 的代码字符集不含 "
+					    "I、O、S、V、Z",
+					    i + 1, c);
+		describe_char(what, c);
+		return explain_fail(reason, reason_size,
+				    "第 %zu 位%s不是统一社会信用代码使用的字符（数字和除 "
+				    "I、O、S、V、Z 以外的大写字母）",
+				    i + 1, what);
+	}
+	if (!credit_type_is_allocated(code[0], code[1])) {
+		bool authority_known = false;
+
+		for (i = 0; i < sizeof(credit_types) / sizeof(credit_types[0]); i++)
+			authority_known |= credit_types[i].authority == code[0];
+		if (!authority_known)
+			return explain_fail(reason, reason_size,
+					    "第 1 位登记管理部门代码“%c”未分配", code[0]);
+		return explain_fail(reason, reason_size,
+				    "第 2 位机构类别代码“%c”不属于登记管理部门“%c”", code[1],
+				    code[0]);
+	}
+	if (memcmp(code + 2, "100000", IDCHECK_REGION_CODE_LEN) != 0 &&
+	    idcheck_region_code(&level, code + 2, IDCHECK_REGION_CODE_LEN) < 0)
+		return explain_fail(reason, reason_size,
+				    "第 3—8 位“%.6s”不是有效的登记管理机关行政区划码（GB/T 2260）",
+				    code + 2);
+	check = idcheck_credit_code_check_char(code);
+	if (check != code[IDCHECK_CREDIT_CODE_LEN - 1])
+		return explain_fail(reason, reason_size,
+				    "校验码（第 18 位）应为“%c”，实际为“%c”：代码中有字符输错",
+				    check, code[IDCHECK_CREDIT_CODE_LEN - 1]);
+	return explain_ok(reason, reason_size);
+}
+
+int idcheck_person_id_explain(char *reason, size_t reason_size, const char *id, size_t len)
+{
+	struct idcheck_date birth;
+	size_t digits = len == IDCHECK_PERSON_ID_LEN ? len - 1 : len;
+	char what[24];
+	char check;
+	size_t i;
+
+	if (id == NULL || len == 0)
+		return explain_fail(reason, reason_size, "%s", "号码为空");
+	if ((i = first_non_ascii(id, len)) < len)
+		return explain_fail(
+			reason, reason_size,
+			"第 %zu 个字节起含有非 ASCII 字符（全角数字或汉字）：号码只由半角"
+			"数字和末位的“X”组成",
+			i + 1);
+	if (len != IDCHECK_PERSON_ID_LEN && len != IDCHECK_PERSON_ID_15_LEN)
+		return explain_fail(reason, reason_size,
+				    "长度应为 18 位（或 15 位的旧号码），实际为 %zu 位", len);
+	for (i = 0; i < digits; i++) {
+		if (is_digit(id[i]))
+			continue;
+		describe_char(what, id[i]);
+		if (id[i] == 'X' || id[i] == 'x')
+			return explain_fail(reason, reason_size,
+					    "第 %zu 位是%s：“X”只能出现在 18 位号码的末位", i + 1,
+					    what);
+		return explain_fail(reason, reason_size, "第 %zu 位%s不是数字", i + 1, what);
+	}
+	if (len == IDCHECK_PERSON_ID_LEN && !is_digit(id[len - 1]) && id[len - 1] != 'X') {
+		if (id[len - 1] == 'x')
+			return explain_fail(reason, reason_size, "%s",
+					    "第 18 位是小写“x”：校验码 10 应写作大写“X”");
+		describe_char(what, id[len - 1]);
+		return explain_fail(reason, reason_size, "第 18 位%s应为数字或“X”", what);
+	}
+	if (id[0] == '9')
+		return explain_fail(reason, reason_size, "%s",
+				    "第 1 位是“9”：以 9 开头的号码（如外国人永久居留身份证）"
+				    "不按公民身份号码校验");
+	if (!person_region_is_plausible(id))
+		return explain_fail(reason, reason_size,
+				    "第 1 位是“%c”：不是有效的地址码（行政区划代码）", id[0]);
+	if (birth_date_parse(&birth, id, len) < 0) {
+		int year = len == IDCHECK_PERSON_ID_LEN ? digits_value(id + 6, 4)
+							: 1900 + digits_value(id + 6, 2);
+		const char *mmdd = id + (len == IDCHECK_PERSON_ID_LEN ? 10 : 8);
+
+		if (year < BIRTH_YEAR_MIN || year > BIRTH_YEAR_MAX)
+			return explain_fail(reason, reason_size,
+					    "出生日期 %04d-%.2s-%.2s 的年份不在 %d—%d 年之间", year,
+					    mmdd, mmdd + 2, BIRTH_YEAR_MIN, BIRTH_YEAR_MAX);
+		return explain_fail(reason, reason_size, "出生日期 %04d-%.2s-%.2s 不是真实的日期",
+				    year, mmdd, mmdd + 2);
+	}
+	if (len == IDCHECK_PERSON_ID_LEN) {
+		check = idcheck_person_id_check_char(id);
+		if (check != id[len - 1])
+			return explain_fail(
+				reason, reason_size,
+				"校验码（第 18 位）应为“%c”，实际为“%c”：号码中有数字输错", check,
+				id[len - 1]);
+	}
+	return explain_ok(reason, reason_size);
 }

@@ -150,4 +150,31 @@ int idcheck_region_code(enum idcheck_region_level *out, const char *code, size_t
  */
 int idcheck_mask_person_id(char *out, size_t out_size, const char *id, size_t len);
 
+/*
+ * Explanations for people (the `sanxiang check` command, forms): why a number
+ * fails, as one zh-CN sentence naming the first problem found, in this order —
+ * empty; a non-ASCII byte (full-width characters, 汉字); wrong length; a
+ * character outside the set, by position (lower case, the letters GB 32100
+ * leaves out, spaces and other bytes are told apart); then the structure
+ * (authority and type, region, first digit, birth date); last the check
+ * character, with the expected and the actual one.
+ *
+ * reason receives the sentence, NUL-terminated and cut (at a UTF-8 character
+ * boundary) to reason_size; "" when the number is valid. reason may be NULL
+ * when reason_size is 0. Positions count from 1 as the standards do.
+ */
+
+/*
+ * Explains idcheck_credit_code: returns 0 exactly when it accepts code,
+ * SX_EINVALID otherwise.
+ */
+int idcheck_credit_code_explain(char *reason, size_t reason_size, const char *code, size_t len);
+
+/*
+ * Explains an ID number of either generation: returns 0 exactly when
+ * idcheck_person_id (18 characters) or idcheck_person_id_15 (15 digits)
+ * accepts id, SX_EINVALID otherwise.
+ */
+int idcheck_person_id_explain(char *reason, size_t reason_size, const char *id, size_t len);
+
 #endif

@@ -23,6 +23,11 @@
  * they were built to isolate one rule and their check character was computed
  * as above, so that only the rule under test can reject them.
  *
+ * The explanation functions are checked two ways: they must agree with the
+ * checks on every table case and on every single-byte substitution of the
+ * valid numbers, and their sentences must name the problem (a table of
+ * reason fragments).
+ *
  * The module does not allocate, so there is no allocation-failure test.
  */
 #include <setjmp.h>
@@ -673,6 +678,240 @@ static void test_mask_needs_room_for_the_nul_and_writes_nothing_otherwise(void *
 	assert_string_equal(out, "110105********002X");
 }
 
+/* ---- explanations ------------------------------------------------------ */
+
+struct reason_case {
+	const char *text;
+	size_t len;
+	const char *want; /* a piece of the reason */
+};
+
+static void test_credit_code_explain_agrees_with_the_check_on_every_table_case(void **state)
+{
+	char reason[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(valid_credit_codes) / sizeof(valid_credit_codes[0]); i++) {
+		const struct text_case *c = &valid_credit_codes[i];
+
+		memset(reason, '#', sizeof(reason));
+		if (idcheck_credit_code_explain(reason, sizeof(reason), c->text, c->len) != 0)
+			fail_msg("explain rejected %s (%s): %s", c->text, c->why, reason);
+		assert_string_equal(reason, "");
+	}
+	for (i = 0; i < sizeof(invalid_credit_codes) / sizeof(invalid_credit_codes[0]); i++) {
+		const struct text_case *c = &invalid_credit_codes[i];
+
+		reason[0] = '\0';
+		if (idcheck_credit_code_explain(reason, sizeof(reason), c->text, c->len) !=
+		    SX_EINVALID)
+			fail_msg("explain accepted %s (%s)", c->text, c->why);
+		if (reason[0] == '\0')
+			fail_msg("no reason for %s (%s)", c->text, c->why);
+	}
+}
+
+static void test_credit_code_explain_agrees_with_the_check_on_every_byte_substitution(void **state)
+{
+	char code[IDCHECK_CREDIT_CODE_LEN];
+	char reason[256];
+	size_t i, pos;
+	int b;
+
+	(void)state;
+	for (i = 0; i < sizeof(valid_credit_codes) / sizeof(valid_credit_codes[0]); i++) {
+		for (pos = 0; pos < IDCHECK_CREDIT_CODE_LEN; pos++) {
+			for (b = 0; b < 256; b++) {
+				int want, got;
+
+				memcpy(code, valid_credit_codes[i].text, sizeof(code));
+				code[pos] = (char)b;
+				want = idcheck_credit_code(code, sizeof(code));
+				got = idcheck_credit_code_explain(reason, sizeof(reason), code,
+								  sizeof(code));
+				if (want != got)
+					fail_msg("%s, 0x%02x at %zu: check %d, explain %d (%s)",
+						 valid_credit_codes[i].text, b, pos + 1, want, got,
+						 reason);
+			}
+		}
+	}
+}
+
+static void test_credit_code_explain_names_the_problem(void **state)
+{
+	static const struct reason_case cases[] = {
+		{ LIT(""), "为空" },
+		{ LIT("91350100M000100Y4"), "长度应为 18 位，实际为 17 位" },
+		{ LIT("91350100M000100Y430"), "实际为 19 位" },
+		{ LIT("9135\xef\xbc\x90" "100M000100Y43"), "第 5 个字节起含有非 ASCII 字符" },
+		{ LIT("91350100m000100y43"), "第 9 位是小写字母“m”" },
+		{ LIT("91350100M000100y43"), "应写作“Y”" },
+		{ LIT("91350100I000100Y43"), "第 9 位是字母“I”：GB 32100 的代码字符集不含" },
+		{ LIT("91350100O000100Y43"), "第 9 位是字母“O”" },
+		{ LIT("91350100S000100Y43"), "第 9 位是字母“S”" },
+		{ LIT("91350100V000100Y43"), "第 9 位是字母“V”" },
+		{ LIT("91350100Z000100Y43"), "第 9 位是字母“Z”" },
+		{ LIT("91350100o000100Y43"), "无论大小写" },
+		{ LIT("91350100M000100Y4O"), "第 18 位是字母“O”" },
+		{ LIT(" 1350100M000100Y43"), "第 1 位空格" },
+		{ LIT("91350100M000-00Y43"), "第 13 位“-”不是" },
+		{ LIT("91350100M000100Y\0" "3"), "第 17 位字节 0x00" },
+		{ LIT("B1350100M000100Y41"), "第 1 位登记管理部门代码“B”未分配" },
+		{ LIT("94350100M000100Y4R"), "第 2 位机构类别代码“4”不属于登记管理部门“9”" },
+		{ LIT("91990000M000100Y4N"), "第 3—8 位“990000”" },
+		{ LIT("91350100M000100Y44"), "校验码（第 18 位）应为“3”，实际为“4”" },
+		{ LIT("91350100M000100Y4Y"), "应为“3”，实际为“Y”" },
+	};
+	char reason[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		reason[0] = '\0';
+		assert_int_equal(idcheck_credit_code_explain(reason, sizeof(reason), cases[i].text,
+							     cases[i].len),
+				 SX_EINVALID);
+		if (strstr(reason, cases[i].want) == NULL)
+			fail_msg("case %zu: reason \"%s\" lacks \"%s\"", i, reason, cases[i].want);
+	}
+	assert_int_equal(idcheck_credit_code_explain(reason, sizeof(reason), NULL, 18),
+			 SX_EINVALID);
+	assert_non_null(strstr(reason, "为空"));
+}
+
+static void test_person_id_explain_agrees_with_the_checks_of_both_generations(void **state)
+{
+	const struct text_case *tables[] = { valid_person_ids, invalid_person_ids,
+					     valid_person_ids_15, invalid_person_ids_15 };
+	const size_t counts[] = {
+		sizeof(valid_person_ids) / sizeof(valid_person_ids[0]),
+		sizeof(invalid_person_ids) / sizeof(invalid_person_ids[0]),
+		sizeof(valid_person_ids_15) / sizeof(valid_person_ids_15[0]),
+		sizeof(invalid_person_ids_15) / sizeof(invalid_person_ids_15[0]),
+	};
+	char reason[256];
+	size_t t, i;
+
+	(void)state;
+	for (t = 0; t < 4; t++) {
+		for (i = 0; i < counts[t]; i++) {
+			const struct text_case *c = &tables[t][i];
+			int want = idcheck_person_id(c->text, c->len) == 0 ||
+						   idcheck_person_id_15(c->text, c->len) == 0
+					   ? 0
+					   : SX_EINVALID;
+			int got;
+
+			memset(reason, '#', sizeof(reason));
+			got = idcheck_person_id_explain(reason, sizeof(reason), c->text, c->len);
+			if (got != want)
+				fail_msg("%s (%s): explain %d, checks %d", c->text, c->why, got,
+					 want);
+			if ((got == 0) != (reason[0] == '\0'))
+				fail_msg("%s (%s): reason \"%.200s\"", c->text, c->why, reason);
+		}
+	}
+}
+
+static void test_person_id_explain_agrees_with_the_check_on_every_byte_substitution(void **state)
+{
+	char id[IDCHECK_PERSON_ID_LEN];
+	char reason[256];
+	size_t i, pos;
+	int b;
+
+	(void)state;
+	for (i = 0; i < sizeof(valid_person_ids) / sizeof(valid_person_ids[0]); i++) {
+		for (pos = 0; pos < IDCHECK_PERSON_ID_LEN; pos++) {
+			for (b = 0; b < 256; b++) {
+				int want, got;
+
+				memcpy(id, valid_person_ids[i].text, sizeof(id));
+				id[pos] = (char)b;
+				want = idcheck_person_id(id, sizeof(id));
+				got = idcheck_person_id_explain(reason, sizeof(reason), id,
+								sizeof(id));
+				if (want != got)
+					fail_msg("%s, 0x%02x at %zu: check %d, explain %d (%s)",
+						 valid_person_ids[i].text, b, pos + 1, want, got,
+						 reason);
+			}
+		}
+	}
+}
+
+static void test_person_id_explain_names_the_problem(void **state)
+{
+	static const struct reason_case cases[] = {
+		{ LIT(""), "为空" },
+		{ LIT("1101051949123100"), "长度应为 18 位（或 15 位的旧号码），实际为 16 位" },
+		{ LIT("\xef\xbc\x91" "10105194912310021"), "第 1 个字节起含有非 ASCII 字符" },
+		{ LIT("11010519491231002x"), "第 18 位是小写“x”" },
+		{ LIT("11010519491231002A"), "第 18 位“A”应为数字或“X”" },
+		{ LIT("1101051949123100AX"), "第 17 位“A”不是数字" },
+		{ LIT("1101051949123100X2"), "第 17 位是“X”：“X”只能出现在 18 位号码的末位" },
+		{ LIT("11010519491231 02X"), "第 15 位空格不是数字" },
+		{ LIT("910105194912310029"), "第 1 位是“9”" },
+		{ LIT("010105194912310026"), "第 1 位是“0”" },
+		{ LIT("110105194902300020"), "出生日期 1949-02-30 不是真实的日期" },
+		{ LIT("110105199702290019"), "出生日期 1997-02-29 不是真实的日期" },
+		{ LIT("440524188001010014"), "出生日期 1880-01-01 的年份不在 1900—2100 年之间" },
+		{ LIT("110105194912310021"), "校验码（第 18 位）应为“X”，实际为“1”" },
+		{ LIT("110105491331002"), "出生日期 1949-13-31 不是真实的日期" },
+		{ LIT("11010549123100A"), "第 15 位“A”不是数字" },
+	};
+	char reason[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		reason[0] = '\0';
+		assert_int_equal(idcheck_person_id_explain(reason, sizeof(reason), cases[i].text,
+							   cases[i].len),
+				 SX_EINVALID);
+		if (strstr(reason, cases[i].want) == NULL)
+			fail_msg("case %zu: reason \"%s\" lacks \"%s\"", i, reason, cases[i].want);
+	}
+	assert_int_equal(idcheck_person_id_explain(reason, sizeof(reason), LIT("110105491231002")),
+			 0);
+	assert_string_equal(reason, "");
+}
+
+static void test_explain_cuts_the_reason_at_a_character_boundary(void **state)
+{
+	char reason[64];
+	size_t size;
+
+	(void)state;
+	/* "长度应为 18 位…": every cut must leave valid UTF-8 (no partial 3-byte character). */
+	for (size = 1; size <= sizeof(reason); size++) {
+		size_t len, i = 0;
+
+		memset(reason, '#', sizeof(reason));
+		assert_int_equal(idcheck_credit_code_explain(reason, size, LIT("9135")),
+				 SX_EINVALID);
+		len = strlen(reason);
+		assert_true(len < size);
+		while (i < len) {
+			unsigned char c = (unsigned char)reason[i];
+			size_t n = c < 0x80 ? 1 : c >= 0xE0 ? 3 : 2;
+
+			if (i + n > len)
+				fail_msg("size %zu: partial character at byte %zu of \"%s\"", size,
+					 i, reason);
+			i += n;
+		}
+	}
+	/* No buffer at all: only the verdict. */
+	assert_int_equal(idcheck_credit_code_explain(NULL, 0, LIT("9135")), SX_EINVALID);
+	assert_int_equal(idcheck_credit_code_explain(NULL, 0, LIT("91350100M000100Y43")), 0);
+	assert_int_equal(idcheck_person_id_explain(NULL, 0, LIT("11010519491231002X")), 0);
+	assert_int_equal(idcheck_person_id_explain(NULL, 0, LIT("11010519491231002x")),
+			 SX_EINVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -702,6 +941,16 @@ int main(void)
 		cmocka_unit_test(test_mask_keeps_first_six_and_last_four),
 		cmocka_unit_test(test_mask_refuses_strings_not_shaped_like_an_id),
 		cmocka_unit_test(test_mask_needs_room_for_the_nul_and_writes_nothing_otherwise),
+		cmocka_unit_test(
+			test_credit_code_explain_agrees_with_the_check_on_every_table_case),
+		cmocka_unit_test(
+			test_credit_code_explain_agrees_with_the_check_on_every_byte_substitution),
+		cmocka_unit_test(test_credit_code_explain_names_the_problem),
+		cmocka_unit_test(test_person_id_explain_agrees_with_the_checks_of_both_generations),
+		cmocka_unit_test(
+			test_person_id_explain_agrees_with_the_check_on_every_byte_substitution),
+		cmocka_unit_test(test_person_id_explain_names_the_problem),
+		cmocka_unit_test(test_explain_cuts_the_reason_at_a_character_boundary),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
