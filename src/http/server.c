@@ -360,11 +360,15 @@ int http_server_start(struct http_server **out, struct http_app *app,
 	if ((rc = server__parse_listen(&addr, &addr_len, opt->listen, err)) < 0)
 		return rc;
 	if (threads == 0) {
+		/* Handlers block (argon2 at login, waiting for a group commit),
+		 * and a blocked worker stalls every connection it polls: keep
+		 * more workers than cores so that cheap requests are not queued
+		 * behind slow ones. */
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
-		threads = cores > 0 ? (unsigned)cores * 2 : 4;
-		if (threads < 4)
-			threads = 4;
+		threads = cores > 0 ? (unsigned)cores * 4 : 16;
+		if (threads < 16)
+			threads = 16;
 	}
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;

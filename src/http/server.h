@@ -19,7 +19,7 @@ struct http_server;
 
 struct http_server_options {
 	const char *listen;          /* "HOST:PORT"; port 0 = any free port */
-	unsigned thread_count;       /* worker threads; 0 = 2 × cores, at least 4 */
+	unsigned thread_count;       /* worker threads; 0 = 4 × cores, at least 16 */
 	unsigned connection_limit;   /* 0 = 4096 */
 	unsigned timeout_seconds;    /* idle connection timeout; 0 = 30 */
 };

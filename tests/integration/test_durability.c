@@ -20,7 +20,6 @@
 
 #include "base/mem.h"
 
-#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,24 +35,6 @@ static struct itest_client *new_client(struct itest_server *s)
 
 	assert_int_equal(itest_client_new(&c, s), 0);
 	return c;
-}
-
-/* Role and agency of the demo officer, to create users like it. */
-static void officer_role_and_agency(char **role, json_t **agency, struct itest_server *s)
-{
-	struct itest_client *c = new_client(s);
-	struct itest_response r;
-	json_t *user;
-
-	assert_int_equal(itest_login_response(&r, c, "officer", ITEST_DEMO_PASSWORD), 0);
-	ITEST_ASSERT_STATUS(r, 201);
-	user = json_object_get(r.json, "user");
-	*role = sx_strdup(json_string_value(json_object_get(user, "role")));
-	assert_non_null(*role);
-	*agency = json_incref(json_object_get(user, "agency_id"));
-	assert_non_null(*agency);
-	itest_response_free(&r);
-	itest_client_free(c);
 }
 
 /* Logs in as admin and creates username; asserts the 201 acknowledgement. */
@@ -112,7 +93,7 @@ static void test_acknowledged_write_survives_sigkill(void **state)
 	int j;
 
 	ensure_running(s);
-	officer_role_and_agency(&role, &agency, s);
+	assert_int_equal(itest_demo_officer_role_and_agency(&role, &agency, s), 0);
 	for (i = 0; i < ROUNDS; i++) {
 		snprintf(names[i], sizeof(names[i]), "durable_kill_%d", i);
 		create_user_as_admin(s, names[i], role, agency);
@@ -138,7 +119,7 @@ static void test_graceful_stop_exits_zero_and_keeps_acknowledged_writes(void **s
 	json_t *agency = NULL;
 
 	ensure_running(s);
-	officer_role_and_agency(&role, &agency, s);
+	assert_int_equal(itest_demo_officer_role_and_agency(&role, &agency, s), 0);
 	create_user_as_admin(s, "durable_term", role, agency);
 	assert_int_equal(itest_server_stop(s), 0);
 	assert_int_equal(itest_server_restart(s), 0);
@@ -153,11 +134,6 @@ int main(void)
 	        cmocka_unit_test(test_acknowledged_write_survives_sigkill),
 	        cmocka_unit_test(test_graceful_stop_exits_zero_and_keeps_acknowledged_writes),
 	};
-	int failures;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return 1;
-	failures = ITEST_RUN_GROUP("durability", tests, NULL);
-	curl_global_cleanup();
-	return failures == 0 ? 0 : 1;
+	return ITEST_RUN_GROUP_AS_MAIN("durability", tests, NULL);
 }

@@ -1,8 +1,10 @@
 /*
  * itest — see itest.h. Process control (fork/exec/waitpid with bounded
- * polling), a libcurl client that keeps the final response's headers, and a
- * few helpers that the tests share (cookies, JSON errors, a small HTML
- * attribute scanner).
+ * polling for the server; posix_spawnp for helper programs, so that a program
+ * missing from PATH is told apart from one that fails), a libcurl client that
+ * keeps the final response's headers, and a few helpers that the tests share
+ * (cookies, JSON errors, the demo officer's role, a small HTML attribute
+ * scanner).
  *
  * Invariants: every allocation goes through base/mem (sx_*), vendor objects
  * are freed with their own functions (curl_*, json_decref, free() for
@@ -22,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +44,8 @@
 #define ITEST_HEADERS_MAX 256
 #define ITEST_LOG_PRINT_MAX_BYTES (256 * 1024)
 #define ITEST_REQUEST_TIMEOUT_S 30L
+
+extern char **environ;
 
 struct itest_server {
 	char *dir;            /* temp dir, owned */
@@ -79,7 +84,7 @@ static char *path_join(const char *dir, const char *name)
 	return p;
 }
 
-static int64_t now_ms(void)
+int64_t itest_now_ms(void)
 {
 	struct timespec ts;
 
@@ -87,7 +92,7 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void sleep_ms(long ms)
+void itest_sleep_ms(long ms)
 {
 	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
 
@@ -138,7 +143,7 @@ cleanup:
  */
 static int wait_bounded(int *out, pid_t pid, int64_t timeout_ms)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = itest_now_ms() + timeout_ms;
 	int status;
 	pid_t r;
 
@@ -152,9 +157,9 @@ static int wait_bounded(int *out, pid_t pid, int64_t timeout_ms)
 			fprintf(stderr, "itest: waitpid(%d): %s\n", (int)pid, strerror(errno));
 			return SX_EIO;
 		}
-		if (now_ms() >= deadline)
+		if (itest_now_ms() >= deadline)
 			return SX_EBUSY;
-		sleep_ms(ITEST_POLL_INTERVAL_MS);
+		itest_sleep_ms(ITEST_POLL_INTERVAL_MS);
 	}
 }
 
@@ -227,6 +232,39 @@ static int run_tool(struct itest_server *s, const char *bin, const char *subcomm
 		return SX_EIO;
 	}
 	return 0;
+}
+
+int itest_run_program(int *out, char *const *argv, char *const *envp, const char *output_path,
+                      int64_t timeout_ms)
+{
+	posix_spawn_file_actions_t actions;
+	pid_t pid = 0;
+	int rc;
+
+	*out = 0;
+	if (posix_spawn_file_actions_init(&actions) != 0)
+		return SX_ENOMEM;
+	if (posix_spawn_file_actions_addopen(&actions, 1, output_path, O_WRONLY | O_CREAT | O_TRUNC,
+	                                     0600) != 0 ||
+	    posix_spawn_file_actions_adddup2(&actions, 1, 2) != 0) {
+		posix_spawn_file_actions_destroy(&actions);
+		return SX_ENOMEM;
+	}
+	rc = posix_spawnp(&pid, argv[0], &actions, NULL, argv, envp ? envp : environ);
+	posix_spawn_file_actions_destroy(&actions);
+	if (rc == ENOENT)
+		return SX_ENOTFOUND;
+	if (rc != 0) {
+		fprintf(stderr, "itest: cannot run %s: %s\n", argv[0], strerror(rc));
+		return SX_EIO;
+	}
+	rc = wait_bounded(out, pid, timeout_ms);
+	if (rc == SX_EBUSY) {
+		kill(pid, SIGKILL);
+		while (waitpid(pid, out, 0) < 0 && errno == EINTR)
+			;
+	}
+	return rc;
 }
 
 /*
@@ -312,7 +350,7 @@ static int launch_serve(struct itest_server *s)
 	if ((rc = spawn(&s->pid, argv, s->log_path)) < 0)
 		goto cleanup;
 
-	deadline = now_ms() + ITEST_READY_TIMEOUT_MS;
+	deadline = itest_now_ms() + ITEST_READY_TIMEOUT_MS;
 	for (;;) {
 		r = waitpid(s->pid, &status, WNOHANG);
 		if (r == s->pid) {
@@ -333,13 +371,13 @@ static int launch_serve(struct itest_server *s)
 			rc = SX_EIO;
 			goto cleanup;
 		}
-		if (now_ms() >= deadline) {
+		if (itest_now_ms() >= deadline) {
 			fprintf(stderr, "itest: serve not ready within %d s\n",
 			        ITEST_READY_TIMEOUT_MS / 1000);
 			rc = SX_EBUSY;
 			goto cleanup;
 		}
-		sleep_ms(ITEST_POLL_INTERVAL_MS);
+		itest_sleep_ms(ITEST_POLL_INTERVAL_MS);
 	}
 	rc = 0;
 cleanup:
@@ -565,6 +603,18 @@ int itest_run_group(const char *name, struct CMUnitTest *tests, size_t count,
 		s->failed = true;
 	itest_server_free(s);
 	return failures;
+}
+
+int itest_run_group_as_main(const char *name, struct CMUnitTest *tests, size_t count,
+                            const char *const *extra_serve_args)
+{
+	int failures;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return 1;
+	failures = itest_run_group(name, tests, count, extra_serve_args);
+	curl_global_cleanup();
+	return failures == 0 ? 0 : 1;
 }
 
 /* ---- client ------------------------------------------------------------------------------ */
@@ -1066,6 +1116,44 @@ int itest_login(char **out, struct itest_client *c, const char *username, const 
 	rc = *out ? 0 : SX_ENOMEM;
 cleanup:
 	itest_response_free(&r);
+	return rc;
+}
+
+int itest_demo_officer_role_and_agency(char **role, json_t **agency, struct itest_server *s)
+{
+	struct itest_client *c = NULL;
+	struct itest_response r;
+	json_t *user, *role_value, *agency_value;
+	int rc;
+
+	*role = NULL;
+	*agency = NULL;
+	memset(&r, 0, sizeof(r));
+	if ((rc = itest_client_new(&c, s)) < 0)
+		goto cleanup;
+	if ((rc = itest_login_response(&r, c, "officer", ITEST_DEMO_PASSWORD)) < 0)
+		goto cleanup;
+	user = json_object_get(r.json, "user");
+	role_value = json_object_get(user, "role");
+	agency_value = json_object_get(user, "agency_id");
+	if (r.status != 201 || !json_is_string(role_value) || agency_value == NULL) {
+		fprintf(stderr,
+		        "itest: login as officer: want 201 with user.role and user.agency_id, got "
+		        "%ld: %.*s\n",
+		        r.status, (int)(r.body_len > 2000 ? 2000 : r.body_len), r.body);
+		rc = SX_EAUTH;
+		goto cleanup;
+	}
+	*role = sx_strdup(json_string_value(role_value));
+	if (*role == NULL) {
+		rc = SX_ENOMEM;
+		goto cleanup;
+	}
+	*agency = json_incref(agency_value);
+	rc = 0;
+cleanup:
+	itest_response_free(&r);
+	itest_client_free(c);
 	return rc;
 }
 

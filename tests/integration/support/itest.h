@@ -112,6 +112,41 @@ int itest_run_group(const char *name, struct CMUnitTest *tests, size_t count,
 #define ITEST_RUN_GROUP(name, tests, extra_serve_args)                                             \
 	itest_run_group((name), (tests), sizeof(tests) / sizeof((tests)[0]), (extra_serve_args))
 
+/*
+ * The whole of a test program's main(): initialises libcurl, runs the group
+ * as itest_run_group does and cleans libcurl up again. Returns the process
+ * exit status: 0 when every test passed, 1 when any failed or libcurl could
+ * not be initialised (then nothing runs).
+ */
+int itest_run_group_as_main(const char *name, struct CMUnitTest *tests, size_t count,
+                            const char *const *extra_serve_args);
+
+#define ITEST_RUN_GROUP_AS_MAIN(name, tests, extra_serve_args)                                     \
+	itest_run_group_as_main((name), (tests), sizeof(tests) / sizeof((tests)[0]),               \
+	                        (extra_serve_args))
+
+/*
+ * Runs a helper program (a tool the test needs, not the server) to completion:
+ * argv[0] is looked up on PATH, envp is its environment (NULL: this
+ * process's), stdout and stderr go to output_path (created or truncated, mode
+ * 0600), stdin is inherited. Waits for it at most timeout_ms; a program still
+ * running then is killed with SIGKILL and reaped.
+ * Returns 0 and *out = its wait status (inspect with WIFEXITED…); SX_EBUSY if
+ * it had to be killed (*out is then the status of the killed program);
+ * SX_ENOTFOUND if argv[0] is not on PATH; SX_EIO if it could not be started or
+ * waited for (printed); SX_ENOMEM.
+ */
+int itest_run_program(int *out, char *const *argv, char *const *envp, const char *output_path,
+                      int64_t timeout_ms);
+
+/* ---- time -------------------------------------------------------------------------------- */
+
+/* Milliseconds on the monotonic clock, for deadlines of bounded polls. */
+int64_t itest_now_ms(void);
+
+/* Sleeps ms milliseconds (ms >= 0), resuming after signals; for the pause between polls. */
+void itest_sleep_ms(long ms);
+
 /* ---- HTTP client ------------------------------------------------------------------------- */
 
 struct itest_client;
@@ -209,6 +244,16 @@ int itest_login_response(struct itest_response *out, struct itest_client *c, con
  * errors of itest_request.
  */
 int itest_login(char **out, struct itest_client *c, const char *username, const char *password);
+
+/*
+ * Logs in as the demo user "officer" with a client of its own and returns
+ * what a test needs to create users like it: *role (user.role, free with
+ * sx_free) and *agency (user.agency_id, any JSON value, json_decref). Returns
+ * 0; SX_EAUTH (status and body printed) unless the server answered 201 with
+ * a string user.role and a user.agency_id; SX_ENOMEM; or the errors of
+ * itest_client_new and itest_request. On error *role and *agency are NULL.
+ */
+int itest_demo_officer_role_and_agency(char **role, json_t **agency, struct itest_server *s);
 
 /*
  * An id-like JSON value (integer or string) as text, for URLs and messages.
