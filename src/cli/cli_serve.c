@@ -19,6 +19,7 @@
 
 #include "base/log.h"
 #include "cli/cli.h"
+#include "http/ratelimit.h"
 #include "http/server.h"
 #include "service/ledger.h"
 #include "service/service.h"
@@ -66,6 +67,7 @@ static void serve__help(void)
 {
 	printf("用法：sanxiang serve [--db PATH] [--listen HOST:PORT] [--threads N] [--tls-proxy]\n"
 	       "                    [--ready-file PATH] [--max-body-bytes N] [--key-dir DIR]\n"
+	       "                    [--public-url URL] [--verify-per-minute N]\n"
 	       "                    [--login-delay-after N] [--login-delay-base-ms MS]\n"
 	       "                    [--login-lockout-after N] [--login-lockout-seconds S]\n"
 	       "                    [--session-idle-seconds S] [--session-max-seconds S]\n\n"
@@ -112,6 +114,7 @@ struct serve_flags {
 	const char *listen;
 	const char *ready_file;
 	const char *key_dir;
+	const char *public_url;
 	bool tls_proxy;
 	long long threads;
 	long long max_body_bytes;
@@ -119,7 +122,9 @@ struct serve_flags {
 
 int cli_serve(int argc, char **argv)
 {
-	struct serve_flags flags = {cli_default_db(), NULL, NULL, NULL, false, 0, 1024 * 1024};
+	struct serve_flags flags = {cli_default_db(), NULL, NULL, NULL, NULL, false, 0, 1024 * 1024};
+	long long verify_per_minute = 60;
+	char public_url[512];
 	struct serve_publisher publisher;
 	pthread_t publisher_thread;
 	char key_dir[4096];
@@ -169,6 +174,8 @@ int cli_serve(int argc, char **argv)
 		SERVE_TEXT_FLAG("--listen", flags.listen)
 		SERVE_TEXT_FLAG("--ready-file", flags.ready_file)
 		SERVE_TEXT_FLAG("--key-dir", flags.key_dir)
+		SERVE_TEXT_FLAG("--public-url", flags.public_url)
+		SERVE_NUMBER_FLAG("--verify-per-minute", 100000, verify_per_minute)
 		SERVE_NUMBER_FLAG("--threads", 1024, flags.threads)
 		SERVE_NUMBER_FLAG("--max-body-bytes", 64LL * 1024 * 1024, flags.max_body_bytes)
 		SERVE_NUMBER_FLAG("--login-delay-after", 1000, svc.throttle.delay_after)
@@ -181,6 +188,29 @@ int cli_serve(int argc, char **argv)
 #undef SERVE_NUMBER_FLAG
 		return cli_usage_error("serve", "未知参数：%s", argv[i]);
 	}
+	if (flags.public_url == NULL) {
+		snprintf(public_url, sizeof(public_url), "http://%s", flags.listen);
+	} else {
+		size_t len = strlen(flags.public_url);
+
+		size_t scheme = strncmp(flags.public_url, "https://", 8) == 0   ? 8
+				: strncmp(flags.public_url, "http://", 7) == 0 ? 7
+									     : 0;
+
+		/* A scheme, then a host: "https://" alone would make QR links
+		 * like "https:/verify/…". */
+		if (scheme == 0 || len >= sizeof(public_url) || len == scheme ||
+		    flags.public_url[scheme] == '/' ||
+		    strpbrk(flags.public_url, " \t\r\n\"<>") != NULL)
+			return cli_usage_error("serve",
+					       "--public-url 须为 http:// 或 https:// 开头且带主机名的地址");
+		memcpy(public_url, flags.public_url, len + 1);
+		/* Links are built as public_url + "/path". */
+		while (len > 0 && public_url[len - 1] == '/')
+			public_url[--len] = '\0';
+	}
+	if (verify_per_minute < 1)
+		return cli_usage_error("serve", "--verify-per-minute 至少为 1");
 	if (flags.max_body_bytes < 1024)
 		return cli_usage_error("serve", "--max-body-bytes 至少为 1024");
 	if (svc.session.idle_seconds == 0 || svc.session.max_seconds == 0)
@@ -210,10 +240,18 @@ int cli_serve(int argc, char **argv)
 	app.svc = &svc;
 	app.tls_proxy = flags.tls_proxy;
 	app.max_body_bytes = (size_t)flags.max_body_bytes;
+	app.public_url = public_url;
+	if (http_ratelimit_create(&app.verify_limit, (int)verify_per_minute,
+				  (int)(verify_per_minute < 20 ? verify_per_minute : 20)) < 0) {
+		service_ledger_close(&svc);
+		store_close(st);
+		return cli_fail(SX_ENOMEM, NULL);
+	}
 	memset(&opt, 0, sizeof(opt));
 	opt.listen = flags.listen;
 	opt.thread_count = (unsigned)flags.threads;
 	if ((rc = http_server_start(&srv, &app, &opt, &err)) < 0) {
+		http_ratelimit_free(app.verify_limit);
 		service_ledger_close(&svc);
 		store_close(st);
 		return cli_fail(rc, &err);
@@ -224,12 +262,18 @@ int cli_serve(int argc, char **argv)
 	publisher.svc = &svc;
 	if (pthread_create(&publisher_thread, NULL, serve__publish_loop, &publisher) != 0) {
 		http_server_stop(srv, 0);
+		http_ratelimit_free(app.verify_limit);
 		service_ledger_close(&svc);
 		store_close(st);
 		return cli_fail(SX_EINTERNAL, NULL);
 	}
 	sx_log(SX_LOG_INFO, "sanxiang serving %s on %s (port %u)", flags.db, flags.listen,
 	       (unsigned)http_server_port(srv));
+	if (flags.public_url == NULL &&
+	    ((strlen(flags.listen) > 2 && strcmp(flags.listen + strlen(flags.listen) - 2, ":0") == 0) ||
+	     strncmp(flags.listen, "0.0.0.0:", 8) == 0 || strncmp(flags.listen, "[::]:", 5) == 0))
+		sx_log(SX_LOG_WARN, "QR codes will link to %s, which phones cannot reach: "
+				    "set --public-url", public_url);
 	if (flags.ready_file && serve__write_ready(flags.ready_file, http_server_port(srv)) < 0)
 		sx_log(SX_LOG_ERROR, "cannot write ready file %s", flags.ready_file);
 
@@ -247,6 +291,7 @@ int cli_serve(int argc, char **argv)
 		sx_log(SX_LOG_ERROR, "ledger: final checkpoint failed: %s", err.detail);
 	pthread_cond_destroy(&publisher.wake);
 	pthread_mutex_destroy(&publisher.lock);
+	http_ratelimit_free(app.verify_limit);
 	service_ledger_close(&svc);
 	store_close(st);
 	sx_log(SX_LOG_INFO, "stopped cleanly");

@@ -33,6 +33,12 @@ int ledger_tile_get(struct http_request *req, struct http_response *resp);
 int ledger_proof_inclusion_get(struct http_request *req, struct http_response *resp);
 int ledger_proof_consistency_get(struct http_request *req, struct http_response *resp);
 
+/* verify.c (亮证) */
+int page_verify_officer(struct http_request *req, struct http_response *resp);
+int page_verify_officer_qr_svg(struct http_request *req, struct http_response *resp);
+int page_verify_officer_qr_png(struct http_request *req, struct http_response *resp);
+int api_verify_officer(struct http_request *req, struct http_response *resp);
+
 /* pages.c */
 int page_index(struct http_request *req, struct http_response *resp);
 int page_static(struct http_request *req, struct http_response *resp);

@@ -30,11 +30,16 @@
 #define HTTP_MAX_RESPONSE_HEADERS 12
 #define HTTP_RESPONSE_MAX_BYTES (16u * 1024 * 1024)
 
-/* Settings shared by all requests; read-only while serving. */
+struct http_ratelimit;
+
+/* Settings shared by all requests; read-only while serving (the rate
+ * limiter locks itself). */
 struct http_app {
 	struct service *svc;
 	bool tls_proxy;            /* behind a TLS proxy: cookies get Secure */
 	size_t max_body_bytes;     /* JSON and form bodies */
+	const char *public_url;    /* how the public reaches us, no trailing '/': QR links */
+	struct http_ratelimit *verify_limit; /* 亮证 lookups per client; NULL = unlimited */
 };
 
 struct http_param {

@@ -34,15 +34,19 @@ struct demo_officer {
 	const char *field;
 	const char *id17;       /* first 17 digits of the 身份证号 */
 	const char *username;   /* linked user, or NULL */
+	const char *status;     /* active | suspended | revoked */
+	const char *valid_to;   /* certificates run from 2024-01-01 */
 };
 
 static const struct demo_officer demo_officers[] = {
-	{0, "张明", "33010020260001", "市场监管", "33010619850312001", "officer"},
-	{0, "李华", "33010020260002", "市场监管", "33010219880705002", NULL},
-	{0, "王芳", "33010020260003", "市场监管", "33010519900101004", "unit_head"},
-	{0, "赵强", "33010020260004", "市场监管", "33010619791120003", NULL},
-	{1, "陈静", "33010020260101", "生态环境", "33010419870415006", "officer2"},
-	{1, "刘洋", "33010020260102", "生态环境", "33010819920808005", NULL},
+	{0, "张明", "33010020260001", "市场监管", "33010619850312001", "officer", "active", "2028-12-31"},
+	/* An expired certificate and a suspended officer, so that 亮证 shows its
+	 * warnings on demo data too. */
+	{0, "李华", "33010020260002", "市场监管", "33010219880705002", NULL, "active", "2025-12-31"},
+	{0, "王芳", "33010020260003", "市场监管", "33010519900101004", "unit_head", "active", "2028-12-31"},
+	{0, "赵强", "33010020260004", "市场监管", "33010619791120003", NULL, "suspended", "2028-12-31"},
+	{1, "陈静", "33010020260101", "生态环境", "33010419870415006", "officer2", "active", "2028-12-31"},
+	{1, "刘洋", "33010020260102", "生态环境", "33010819920808005", NULL, "active", "2028-12-31"},
 };
 
 struct demo_matter {
@@ -192,8 +196,8 @@ int service_demo_load(const struct service *svc, const struct service_actor *act
 		snprintf(o.cert_type, sizeof(o.cert_type), "%s", "行政执法证");
 		snprintf(o.field, sizeof(o.field), "%s", d->field);
 		snprintf(o.valid_from, sizeof(o.valid_from), "%s", "2024-01-01");
-		snprintf(o.valid_to, sizeof(o.valid_to), "%s", "2028-12-31");
-		snprintf(o.status, sizeof(o.status), "%s", "active");
+		snprintf(o.valid_to, sizeof(o.valid_to), "%s", d->valid_to);
+		snprintf(o.status, sizeof(o.status), "%s", d->status);
 		snprintf(o.id_number, sizeof(o.id_number), "%s%c", d->id17, check);
 		for (size_t k = 0; d->username && k < COUNT(demo_users); k++) {
 			if (strcmp(demo_users[k].username, d->username) == 0)

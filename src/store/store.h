@@ -217,6 +217,9 @@ struct store_officer {
 };
 
 int store_officer_insert(struct store_tx *tx, const struct store_officer *o, struct sx_error *err);
+/* The officer with that certificate number. SX_ENOTFOUND when none. */
+int store_officer_get_by_cert(struct store_officer *out, struct store_tx *tx, const char *cert_no,
+			      struct sx_error *err);
 int store_officer_count(int64_t *out, struct store_tx *tx, const char *agency_id,
 			struct sx_error *err);
 

@@ -133,6 +133,43 @@ int store_officer_insert(struct store_tx *tx, const struct store_officer *o, str
 	return rc;
 }
 
+int store_officer_get_by_cert(struct store_officer *out, struct store_tx *tx, const char *cert_no,
+			      struct sx_error *err)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	rc = store__query(&st, tx,
+			  "SELECT id, agency_id, name, cert_no, cert_type, field, valid_from, valid_to, "
+			  "status, id_number, user_id, created_at, created_by FROM officer "
+			  "WHERE cert_no = $1",
+			  STORE__PARAMS(P_TEXT(cert_no)), err);
+	if (rc < 0)
+		return rc;
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		memset(out, 0, sizeof(*out));
+		store__column_copy(out->id, sizeof(out->id), st, 0);
+		store__column_copy(out->agency_id, sizeof(out->agency_id), st, 1);
+		store__column_copy(out->name, sizeof(out->name), st, 2);
+		store__column_copy(out->cert_no, sizeof(out->cert_no), st, 3);
+		store__column_copy(out->cert_type, sizeof(out->cert_type), st, 4);
+		store__column_copy(out->field, sizeof(out->field), st, 5);
+		store__column_copy(out->valid_from, sizeof(out->valid_from), st, 6);
+		store__column_copy(out->valid_to, sizeof(out->valid_to), st, 7);
+		store__column_copy(out->status, sizeof(out->status), st, 8);
+		store__column_copy(out->id_number, sizeof(out->id_number), st, 9);
+		store__column_copy(out->user_id, sizeof(out->user_id), st, 10);
+		store__column_copy(out->created_at, sizeof(out->created_at), st, 11);
+		store__column_copy(out->created_by, sizeof(out->created_by), st, 12);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = sx_error_set(err, SX_ENOTFOUND, "officer_not_found", "未找到该执法证");
+	}
+	db_finish(st);
+	return rc;
+}
+
 int store_officer_count(int64_t *out, struct store_tx *tx, const char *agency_id,
 			struct sx_error *err)
 {
