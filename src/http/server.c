@@ -408,9 +408,10 @@ void http_server_stop(struct http_server *srv, int64_t drain_ms)
 
 	if (srv == NULL)
 		return;
+	/* The listening socket becomes ours, but the pool's threads may still
+	 * hold it in their epoll sets: it is closed only after MHD_stop_daemon
+	 * (libmicrohttpd aborts the process otherwise, as it did once in CI). */
 	listener = MHD_quiesce_daemon(srv->daemon);
-	if (listener != MHD_INVALID_SOCKET)
-		close(listener);
 	deadline = sx_time_monotonic_us() + drain_ms * 1000;
 	for (;;) {
 		struct timespec pause = {0, 10 * 1000 * 1000};
@@ -420,5 +421,7 @@ void http_server_stop(struct http_server *srv, int64_t drain_ms)
 		nanosleep(&pause, NULL);
 	}
 	MHD_stop_daemon(srv->daemon);
+	if (listener != MHD_INVALID_SOCKET)
+		close(listener);
 	sx_free(srv);
 }
