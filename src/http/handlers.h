@@ -39,6 +39,14 @@ int page_verify_officer_qr_svg(struct http_request *req, struct http_response *r
 int page_verify_officer_qr_png(struct http_request *req, struct http_response *resp);
 int api_verify_officer(struct http_request *req, struct http_response *resp);
 
+/* registry_pages.c (事前公开: agencies and officers) */
+int page_agencies(struct http_request *req, struct http_response *resp);
+int page_agency(struct http_request *req, struct http_response *resp);
+int page_officers(struct http_request *req, struct http_response *resp);
+int api_agencies_list(struct http_request *req, struct http_response *resp);
+int api_agency_get(struct http_request *req, struct http_response *resp);
+int api_officers_list(struct http_request *req, struct http_response *resp);
+
 /* pages.c */
 int page_index(struct http_request *req, struct http_response *resp);
 int page_static(struct http_request *req, struct http_response *resp);

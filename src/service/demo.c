@@ -19,12 +19,36 @@ struct demo_agency {
 	const char *name;
 	const char *credit17;   /* first 17 chars; the check char is computed */
 	bool is_justice_bureau;
+	const char *duties;
+	const char *address;
+	const char *phone;
+	const char *complaint_channel;
 };
 
+/* Addresses and office numbers are fictional; the hotlines are the real
+ * national ones (12315 市场监管, 12369 生态环境, 12348 公共法律服务). */
 static const struct demo_agency demo_agencies[] = {
-	{"示例市市场监督管理局", "11330100MB0000001", false},
-	{"示例市生态环境局", "11330100MB0000002", false},
-	{"示例市司法局", "11330100MB0000003", true},
+	{"示例市市场监督管理局", "11330100MB0000001", false,
+	 "负责全市市场综合监督管理，统一登记市场主体，组织市场监管综合执法，"
+	 "承担食品安全、特种设备安全、产品质量、计量和标准化的监督管理，"
+	 "查处无证无照经营、不正当竞争、价格违法等行为。",
+	 "示例市人民路 100 号市场监管大楼", "0571-80000001",
+	 "投诉举报电话 12315；全国 12315 平台（www.12315.cn）；"
+	 "来信寄示例市人民路 100 号市场监督管理局投诉举报中心"},
+	{"示例市生态环境局", "11330100MB0000002", false,
+	 "负责全市生态环境监督管理，拟订并组织实施生态环境保护规划和标准，"
+	 "承担排污许可、建设项目环境影响评价文件审批，"
+	 "组织开展生态环境保护执法检查，查处环境违法行为。",
+	 "示例市环保路 8 号", "0571-80000002",
+	 "环保举报热线 12369；“12369 环保举报”微信公众号；"
+	 "来访接待：工作日 9:00–17:00，示例市环保路 8 号一楼"},
+	{"示例市司法局", "11330100MB0000003", true,
+	 "负责全市行政执法协调监督工作，推行行政执法公示、执法全过程记录、"
+	 "重大执法决定法制审核制度，承办行政复议、行政执法投诉的受理和处理，"
+	 "统筹公共法律服务体系建设。",
+	 "示例市中山路 21 号", "0571-80000003",
+	 "公共法律服务热线 12348；行政执法投诉请写明执法机关、执法人员和事由，"
+	 "来信寄示例市中山路 21 号司法局行政执法监督科"},
 };
 
 struct demo_officer {
@@ -135,6 +159,11 @@ int service_demo_load(const struct service *svc, const struct service_actor *act
 		snprintf(a->region_code, sizeof(a->region_code), "330100");
 		a->is_justice_bureau = demo_agencies[i].is_justice_bureau;
 		a->active = true;
+		snprintf(a->duties, sizeof(a->duties), "%s", demo_agencies[i].duties);
+		snprintf(a->address, sizeof(a->address), "%s", demo_agencies[i].address);
+		snprintf(a->phone, sizeof(a->phone), "%s", demo_agencies[i].phone);
+		snprintf(a->complaint_channel, sizeof(a->complaint_channel), "%s",
+			 demo_agencies[i].complaint_channel);
 		snprintf(a->created_at, sizeof(a->created_at), "%s", now);
 		snprintf(a->created_by, sizeof(a->created_by), "%s", actor->user_id);
 		if ((rc = store_agency_insert(tx, a, err)) < 0)

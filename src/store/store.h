@@ -42,6 +42,11 @@
 #define STORE_HASH_SIZE 161         /* argon2id PHC string */
 #define STORE_TOKEN_SIZE 65         /* hex SHA-256 or base64url token */
 #define STORE_CODE_SIZE 33          /* credit codes, region codes, cert numbers */
+#define STORE_DUTIES_SIZE 3073      /* 3072 bytes: 1024 CJK characters */
+#define STORE_ADDRESS_SIZE 385      /* 384 bytes: 128 CJK characters */
+#define STORE_PHONE_SIZE 65         /* 64 bytes: one or more numbers as printed */
+#define STORE_CHANNEL_SIZE 769      /* 768 bytes: 256 CJK characters */
+#define STORE_SHA256_HEX_SIZE 65    /* hex SHA-256 + NUL */
 
 struct store;
 struct store_tx;
@@ -115,6 +120,11 @@ struct store_agency {
 	bool active;
 	char created_at[STORE_TIME_SIZE];
 	char created_by[STORE_ID_SIZE + 32];
+	/* Public by law (事前公开); "" = not filled in yet. */
+	char duties[STORE_DUTIES_SIZE];              /* 主要职责 */
+	char address[STORE_ADDRESS_SIZE];            /* 办公地址 */
+	char phone[STORE_PHONE_SIZE];                /* 联系电话 */
+	char complaint_channel[STORE_CHANNEL_SIZE];  /* 投诉举报渠道 */
 };
 
 int store_agency_insert(struct store_tx *tx, const struct store_agency *a, struct sx_error *err);
@@ -214,6 +224,7 @@ struct store_officer {
 	char user_id[STORE_ID_SIZE];       /* "" = not linked */
 	char created_at[STORE_TIME_SIZE];
 	char created_by[STORE_ID_SIZE + 32];
+	char photo_sha256[STORE_SHA256_HEX_SIZE]; /* blob hash of the photo; "" = none */
 };
 
 int store_officer_insert(struct store_tx *tx, const struct store_officer *o, struct sx_error *err);
@@ -222,6 +233,49 @@ int store_officer_get_by_cert(struct store_officer *out, struct store_tx *tx, co
 			      struct sx_error *err);
 int store_officer_count(int64_t *out, struct store_tx *tx, const char *agency_id,
 			struct sx_error *err);
+
+/*
+ * An officer as the public may see it (事前公开): there is deliberately no
+ * id_number here, so that nothing above the store can publish it by mistake.
+ */
+struct store_officer_public {
+	char agency_id[STORE_ID_SIZE];
+	char agency_name[STORE_NAME_SIZE];
+	char name[STORE_NAME_SIZE];
+	char cert_no[STORE_CODE_SIZE];
+	char cert_type[STORE_NAME_SIZE];
+	char field[STORE_NAME_SIZE];
+	char valid_from[11];
+	char valid_to[11];
+	char status[STORE_ROLE_SIZE];      /* active | suspended | revoked */
+	char photo_sha256[STORE_SHA256_HEX_SIZE]; /* "" = none */
+};
+
+/*
+ * Which officers a public list shows. query is matched literally (LIKE
+ * wildcards and quotes in it are plain characters): an officer matches when
+ * the query is a substring of the name or a prefix of the certificate number.
+ * Name matching folds ASCII case on SQLite (LIKE); names are Chinese in
+ * practice. Certificate prefixes match exactly.
+ */
+struct store_officer_filter {
+	const char *agency_id;   /* NULL = any agency */
+	const char *query;       /* NULL or "" = everyone */
+	int64_t limit;           /* rows per page, >= 1 */
+	int64_t offset;          /* rows skipped, >= 0 */
+};
+
+/*
+ * One page of matching officers, ordered by agency (region code, name) then
+ * certificate number. *out (sx_free) holds *count rows; *out is NULL when
+ * *count is 0. SX_EINVALID for a NULL filter or limit < 1 / offset < 0.
+ */
+int store_officer_list(struct store_officer_public **out, size_t *count, struct store_tx *tx,
+		       const struct store_officer_filter *filter, struct sx_error *err);
+
+/* How many officers match filter (limit and offset ignored): the total for paging. */
+int store_officer_list_count(int64_t *out, struct store_tx *tx,
+			     const struct store_officer_filter *filter, struct sx_error *err);
 
 struct store_matter {
 	char id[STORE_ID_SIZE];
