@@ -129,6 +129,13 @@ int http_respond_json(struct http_response *resp, int status, json_t *body);
 /* Sets status and an HTML body (text/html; charset=utf-8). */
 int http_respond_html(struct http_response *resp, int status, const char *html, size_t len);
 
+struct template_var;
+
+/* Renders web/templates/<name> inside the layout as an HTML answer with
+ * status; a template failure becomes an error answer instead. */
+int http_respond_page(struct http_response *resp, struct http_request *req, int status,
+		      const char *name, const struct template_var *vars, size_t count);
+
 /* 303 See Other to location. */
 int http_respond_redirect(struct http_response *resp, struct http_request *req,
 			  const char *location);

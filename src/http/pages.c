@@ -18,22 +18,6 @@
 
 #define LOGIN_CSRF_MAX_AGE 3600
 
-static int page__render(struct http_request *req, struct http_response *resp, int status,
-			const char *name, const struct template_var *vars, size_t count)
-{
-	struct sx_error err;
-	int rc;
-
-	buf_reset(&resp->body);
-	sx_error_clear(&err);
-	rc = template_render_page(&resp->body, name, vars, count, &err);
-	if (rc < 0)
-		return http_respond_error(resp, req, &err);
-	resp->status = status;
-	resp->content_type = "text/html; charset=utf-8";
-	return 0;
-}
-
 int page_index(struct http_request *req, struct http_response *resp)
 {
 	struct service_agency *agencies = NULL;
@@ -62,7 +46,7 @@ int page_index(struct http_request *req, struct http_response *resp)
 			{"agencies", list.data},
 		};
 
-		rc = page__render(req, resp, 200, "index.html", vars, 2);
+		rc = http_respond_page(resp, req, 200, "index.html", vars, 2);
 	}
 	buf_free(&list);
 	return rc;
@@ -116,7 +100,7 @@ static int page__login(struct http_request *req, struct http_response *resp, int
 		{"error", error},
 	};
 
-	return page__render(req, resp, status, "login.html", vars, 4);
+	return http_respond_page(resp, req, status, "login.html", vars, 4);
 }
 
 int page_login_form(struct http_request *req, struct http_response *resp)
@@ -197,7 +181,7 @@ int page_staff_home(struct http_request *req, struct http_response *resp)
 			{"csrf_token", actor.csrf_token},
 		};
 
-		return page__render(req, resp, 200, "staff_home.html", vars, 5);
+		return http_respond_page(resp, req, 200, "staff_home.html", vars, 5);
 	}
 }
 

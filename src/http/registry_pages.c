@@ -33,22 +33,6 @@
 #define REGISTRY_FRAGMENT_MAX (1u << 20)
 #define REGISTRY_PAGE_SIZE 20
 
-static int registry__render(struct http_request *req, struct http_response *resp, int status,
-			    const char *name, const struct template_var *vars, size_t count)
-{
-	struct sx_error err;
-	int rc;
-
-	buf_reset(&resp->body);
-	sx_error_clear(&err);
-	rc = template_render_page(&resp->body, name, vars, count, &err);
-	if (rc < 0)
-		return http_respond_error(resp, req, &err);
-	resp->status = status;
-	resp->content_type = "text/html; charset=utf-8";
-	return 0;
-}
-
 static int registry__esc(struct buf *b, const char *s)
 {
 	return buf_append_html_escaped(b, s ? s : "", s ? strlen(s) : 0);
@@ -161,7 +145,7 @@ int page_agencies(struct http_request *req, struct http_response *resp)
 			{"groups", groups.data},
 		};
 
-		rc = registry__render(req, resp, 200, "agencies.html", vars, 2);
+		rc = http_respond_page(resp, req, 200, "agencies.html", vars, 2);
 	}
 	buf_free(&groups);
 	return rc;
@@ -200,7 +184,7 @@ int page_agency(struct http_request *req, struct http_response *resp)
 			{"officer_count", officers},
 		};
 
-		return registry__render(req, resp, 200, "agency.html", vars,
+		return http_respond_page(resp, req, 200, "agency.html", vars,
 					sizeof(vars) / sizeof(vars[0]));
 	}
 }
@@ -381,7 +365,7 @@ int page_officers(struct http_request *req, struct http_response *resp)
 			{"checked_on", page.checked_on},
 		};
 
-		rc = registry__render(req, resp, 200, "officers.html", vars,
+		rc = http_respond_page(resp, req, 200, "officers.html", vars,
 				      sizeof(vars) / sizeof(vars[0]));
 	}
 	if (rc == 0)

@@ -93,6 +93,22 @@ int http_respond_html(struct http_response *resp, int status, const char *html, 
 	return 0;
 }
 
+int http_respond_page(struct http_response *resp, struct http_request *req, int status,
+		      const char *name, const struct template_var *vars, size_t count)
+{
+	struct sx_error err;
+	int rc;
+
+	buf_reset(&resp->body);
+	sx_error_clear(&err);
+	rc = template_render_page(&resp->body, name, vars, count, &err);
+	if (rc < 0)
+		return http_respond_error(resp, req, &err);
+	resp->status = status;
+	resp->content_type = "text/html; charset=utf-8";
+	return 0;
+}
+
 int http_respond_redirect(struct http_response *resp, struct http_request *req,
 			  const char *location)
 {

@@ -64,19 +64,12 @@ int page_verify_officer(struct http_request *req, struct http_response *resp)
 	struct service_officer_public o;
 	struct sx_error err;
 	bool limited;
-	int status = 200;
 	int rc;
 
 	if (cert == NULL || cert[0] == '\0') {
 		struct template_var vars[] = {{"title", "执法证件核验"}, {"cert", ""}};
 
-		buf_reset(&resp->body);
-		sx_error_clear(&err);
-		if ((rc = template_render_page(&resp->body, "verify_officer.html", vars, 2, &err)) < 0)
-			return http_respond_error(resp, req, &err);
-		resp->status = 200;
-		resp->content_type = "text/html; charset=utf-8";
-		return 0;
+		return http_respond_page(resp, req, 200, "verify_officer.html", vars, 2);
 	}
 	if ((rc = verify__limit(req, resp, &limited)) < 0 || limited)
 		return rc;
@@ -84,15 +77,13 @@ int page_verify_officer(struct http_request *req, struct http_response *resp)
 	rc = service_officer_verify(&o, req->app->svc, cert, &err);
 	if (rc < 0 && rc != SX_ENOTFOUND && rc != SX_EINVALID)
 		return http_respond_error(resp, req, &err);
-	buf_reset(&resp->body);
 	if (rc < 0) {
 		/* Unknown and malformed numbers get the same warning: either way
 		 * nobody with that certificate may enforce. */
 		struct template_var vars[] = {{"title", "执法证件核验"}, {"cert", cert},
 					      {"unknown", cert}};
 
-		status = 404;
-		rc = template_render_page(&resp->body, "verify_officer.html", vars, 3, &err);
+		rc = http_respond_page(resp, req, 404, "verify_officer.html", vars, 3);
 	} else {
 		enum officer_credential_state state = (enum officer_credential_state)o.state;
 		struct template_var vars[] = {
@@ -112,13 +103,11 @@ int page_verify_officer(struct http_request *req, struct http_response *resp)
 			{"checked_on", o.checked_on},
 		};
 
-		rc = template_render_page(&resp->body, "verify_officer.html", vars,
-					  sizeof(vars) / sizeof(vars[0]), &err);
+		rc = http_respond_page(resp, req, 200, "verify_officer.html", vars,
+				       sizeof(vars) / sizeof(vars[0]));
 	}
 	if (rc < 0)
-		return http_respond_error(resp, req, &err);
-	resp->status = status;
-	resp->content_type = "text/html; charset=utf-8";
+		return rc;
 	return http_response_header(resp, req, "Cache-Control", "no-store");
 }
 
