@@ -5,7 +5,9 @@
  */
 #include "base/codec.h"
 
+#include <limits.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "base/error.h"
 
@@ -369,4 +371,15 @@ bool codec_is_valid_utf8(const char *s, size_t len)
 		i += n;
 	}
 	return true;
+}
+
+int codec_utf8_prefix_len(const char *s, size_t max)
+{
+	size_t len = strnlen(s, max), n = 0, step;
+
+	if (max > INT_MAX)
+		len = strnlen(s, INT_MAX);
+	while (n < len && (step = codec_utf8_char_len(s + n, len - n, NULL)) > 0)
+		n += step;
+	return (int)n;
 }

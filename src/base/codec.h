@@ -116,4 +116,12 @@ bool codec_is_valid_utf8(const char *s, size_t len);
  */
 size_t codec_utf8_char_len(const char *s, size_t len, unsigned long *code_point);
 
+/*
+ * Bytes of the NUL-terminated s to quote in a message: at most max, ending on
+ * a character boundary (and before the first ill-formed sequence). For
+ * "%.*s": a plain "%.40s" can cut a UTF-8 sequence in two, and a message
+ * that is not UTF-8 cannot be sent as JSON.
+ */
+int codec_utf8_prefix_len(const char *s, size_t max);
+
 #endif

@@ -56,6 +56,26 @@ const char *sx_errno_message(int rc)
 	return errno_text_find(rc)->message;
 }
 
+/* After a truncating snprintf: drop a UTF-8 sequence cut in two at the end,
+ * so that a long message stays valid UTF-8 (JSON refuses anything else). */
+static void error__trim_utf8(char *text, size_t size)
+{
+	size_t len = strlen(text);
+	size_t start = len;
+
+	if (len + 1 < size)
+		return; /* not truncated */
+	while (start > 0 && ((unsigned char)text[start - 1] & 0xc0) == 0x80)
+		start--;
+	if (start > 0 && (unsigned char)text[start - 1] >= 0xc0) {
+		unsigned char lead = (unsigned char)text[start - 1];
+		size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+
+		if (len - (start - 1) < need)
+			text[start - 1] = '\0';
+	}
+}
+
 void sx_error_clear(struct sx_error *err)
 {
 	if (err == NULL)
@@ -73,6 +93,7 @@ int sx_error_set(struct sx_error *err, int rc, const char *code, const char *mes
 	err->rc = rc;
 	snprintf(err->code, sizeof(err->code), "%s", code ? code : sx_errno_code(rc));
 	snprintf(err->message, sizeof(err->message), "%s", message ? message : sx_errno_message(rc));
+	error__trim_utf8(err->message, sizeof(err->message));
 	err->detail[0] = '\0';
 	return rc;
 }

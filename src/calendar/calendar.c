@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/codec.h"
 #include "base/mem.h"
 #include "base/time.h"
 
@@ -171,6 +172,7 @@ static int calendar__parse_list(unsigned char *bits, int year, const char *name,
 		return calendar__invalid_data(err, "%d 年的“%s”应为日期数组", year, name);
 	json_array_foreach(list, index, item) {
 		const char *text = json_string_value(item);
+		const char *shown = text != NULL ? text : "(非字符串)";
 		size_t len = json_is_string(item) ? json_string_length(item) : 0;
 		int y, m, d;
 		int64_t days;
@@ -178,8 +180,8 @@ static int calendar__parse_list(unsigned char *bits, int year, const char *name,
 
 		if (text == NULL || sx_date_parse(&y, &m, &d, text, len) < 0)
 			return calendar__invalid_data(
-				err, "%d 年“%s”的第 %zu 项“%.40s”不是 YYYY-MM-DD 格式的真实日期",
-				year, name, index + 1, text ? text : "(非字符串)");
+				err, "%d 年“%s”的第 %zu 项“%.*s”不是 YYYY-MM-DD 格式的真实日期",
+				year, name, index + 1, codec_utf8_prefix_len(shown, 40), shown);
 		if (y != year)
 			return calendar__invalid_data(
 				err, "%s 列在 %d 年的“%s”中：每个日期应列在它所属的年份下", text,
@@ -212,7 +214,8 @@ static int calendar__parse_year(struct calendar__year *out, int year, const json
 		return calendar__invalid_data(err, "%d 年的数据应为含“off”和“work”的对象", year);
 	json_object_foreach((json_t *)obj, key, value) {
 		if (strcmp(key, "off") != 0 && strcmp(key, "work") != 0)
-			return calendar__invalid_data(err, "%d 年含未知字段“%.40s”", year, key);
+			return calendar__invalid_data(err, "%d 年含未知字段“%.*s”", year,
+						      codec_utf8_prefix_len(key, 40), key);
 	}
 	if (off == NULL || work == NULL)
 		return calendar__invalid_data(err, "%d 年缺少“%s”", year,
@@ -301,7 +304,8 @@ static int calendar__parse(struct calendar__year **years, int *file_first, int *
 	json_object_foreach(root, key, value) {
 		if (strcmp(key, "source") != 0 && strcmp(key, "years") != 0 &&
 		    !calendar__is_doc_key(key)) {
-			rc = calendar__invalid_data(err, "未知字段“%.40s”", key);
+			rc = calendar__invalid_data(err, "未知字段“%.*s”",
+						    codec_utf8_prefix_len(key, 40), key);
 			goto cleanup;
 		}
 	}
@@ -318,8 +322,9 @@ static int calendar__parse(struct calendar__year **years, int *file_first, int *
 		if (calendar__parse_year_key(&year, key) < 0 || year < CALENDAR_YEAR_MIN ||
 		    year > CALENDAR_YEAR_MAX) {
 			rc = calendar__invalid_data(err,
-						    "年份“%.40s”无效：应为 %d 至 %d 的四位数字",
-						    key, CALENDAR_YEAR_MIN, CALENDAR_YEAR_MAX);
+						    "年份“%.*s”无效：应为 %d 至 %d 的四位数字",
+						    codec_utf8_prefix_len(key, 40), key, CALENDAR_YEAR_MIN,
+						    CALENDAR_YEAR_MAX);
 			goto cleanup;
 		}
 		first = year < first ? year : first;

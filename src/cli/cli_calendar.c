@@ -22,6 +22,7 @@
 #include "base/mem.h"
 #include "base/time.h"
 #include "calendar/calendar.h"
+#include "base/codec.h"
 #include "cli/cli.h"
 #include "service/calendar.h"
 #include "service/service.h"
@@ -86,7 +87,8 @@ static int calendar__date(struct calendar_date *out, const char *text)
 	if (sx_date_parse(&out->year, &out->month, &out->day, text, strlen(text)) < 0) {
 		char message[SX_ERROR_MESSAGE_MAX];
 
-		snprintf(message, sizeof(message), "“%.40s”不是 YYYY-MM-DD 格式的有效日期", text);
+		snprintf(message, sizeof(message), "“%.*s”不是 YYYY-MM-DD 格式的有效日期",
+			 codec_utf8_prefix_len(text, 40), text);
 		sx_error_set(&err, SX_EINVALID, "invalid_date", message);
 		return cli_fail(SX_EINVALID, &err);
 	}
@@ -105,8 +107,8 @@ static int calendar__count(int *out, const char *text)
 	if (n < 0 || *end != '\0' || errno != 0 || n > 100000) {
 		char message[SX_ERROR_MESSAGE_MAX];
 
-		snprintf(message, sizeof(message), "工作日数“%.40s”无效：应为 0 至 100000 的整数",
-			 text);
+		snprintf(message, sizeof(message), "工作日数“%.*s”无效：应为 0 至 100000 的整数",
+			 codec_utf8_prefix_len(text, 40), text);
 		sx_error_set(&err, SX_EINVALID, "invalid", message);
 		return cli_fail(SX_EINVALID, &err);
 	}

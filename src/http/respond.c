@@ -239,7 +239,8 @@ int http_json_check_fields(json_t *obj, const char *const *allowed, struct sx_er
 		if (!known) {
 			char message[SX_ERROR_MESSAGE_MAX];
 
-			snprintf(message, sizeof(message), "不支持的字段：%.64s", key);
+			snprintf(message, sizeof(message), "不支持的字段：%.*s",
+				 codec_utf8_prefix_len(key, 64), key);
 			return sx_error_set(err, SX_EINVALID, "unknown_field", message);
 		}
 	}

@@ -125,6 +125,27 @@ static void test_unknown_field_in_body_returns_400_unknown_field(void **state)
 	itest_client_free(c);
 }
 
+/* The error message quotes the unknown field; a long Chinese name must be cut
+ * on a character boundary, or the answer cannot be JSON (it was a 503). */
+static void test_long_chinese_unknown_field_still_returns_400_unknown_field(void **state)
+{
+	struct itest_client *c = new_client(state);
+	struct itest_response r;
+	char body[512];
+	size_t len = 0;
+
+	len += (size_t)snprintf(body, sizeof(body), "{\"username\":\"nobody_field\",\"password\":\"x\",\"ab");
+	while (len < 300) {
+		memcpy(body + len, "审", 3);
+		len += 3;
+	}
+	len += (size_t)snprintf(body + len, sizeof(body) - len, "\":true}");
+	assert_int_equal(itest_send_json(&r, c, "POST", "/api/v1/session", body, NULL), 0);
+	ITEST_ASSERT_API_ERROR(r, 400, "unknown_field");
+	itest_response_free(&r);
+	itest_client_free(c);
+}
+
 static void test_missing_field_in_body_returns_400_invalid(void **state)
 {
 	static const char *const bodies[] = {
@@ -282,6 +303,7 @@ int main(void)
 	        cmocka_unit_test(test_wrong_method_on_known_path_returns_405_method_not_allowed),
 	        cmocka_unit_test(test_malformed_json_body_returns_400_bad_json),
 	        cmocka_unit_test(test_unknown_field_in_body_returns_400_unknown_field),
+	        cmocka_unit_test(test_long_chinese_unknown_field_still_returns_400_unknown_field),
 	        cmocka_unit_test(test_missing_field_in_body_returns_400_invalid),
 	        cmocka_unit_test(test_non_json_content_type_returns_415_unsupported),
 	        cmocka_unit_test(test_body_over_default_limit_of_1_mib_returns_413_too_large),

@@ -857,12 +857,15 @@ static int run_go_verifier(const char *main_go, const char *base_url, const char
 	int status = 0;
 	int rc;
 
-	snprintf(gocache, sizeof(gocache), "GOCACHE=%s/gocache", work_dir);
-	snprintf(home, sizeof(home), "HOME=%s", work_dir);
-	snprintf(path, sizeof(path), "PATH=%s",
-	         getenv("PATH") ? getenv("PATH") : "/usr/local/bin:/usr/bin:/bin");
-	snprintf(tmpdir, sizeof(tmpdir), "TMPDIR=%s", work_dir);
-	snprintf(log_path, sizeof(log_path), "%s/go.log", work_dir);
+	/* Checking each length also tells gcc -O2 the truncation is handled. */
+	if (snprintf(gocache, sizeof(gocache), "GOCACHE=%s/gocache", work_dir) >= (int)sizeof(gocache) ||
+	    snprintf(home, sizeof(home), "HOME=%s", work_dir) >= (int)sizeof(home) ||
+	    snprintf(path, sizeof(path), "PATH=%s",
+	             getenv("PATH") ? getenv("PATH") : "/usr/local/bin:/usr/bin:/bin") >=
+	            (int)sizeof(path) ||
+	    snprintf(tmpdir, sizeof(tmpdir), "TMPDIR=%s", work_dir) >= (int)sizeof(tmpdir) ||
+	    snprintf(log_path, sizeof(log_path), "%s/go.log", work_dir) >= (int)sizeof(log_path))
+		fail_msg("paths for the Go verifier are too long (work dir %s)", work_dir);
 	rc = itest_run_program(&status, argv, envp, log_path, GO_TIMEOUT_MS);
 	if (rc == SX_ENOTFOUND)
 		fail_msg("The Go interop test is required, but there is no `go` on PATH. Install "
