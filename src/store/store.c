@@ -535,6 +535,25 @@ void store__column_copy(char *dst, size_t dst_size, struct db_stmt *st, int col)
 	dst[len] = '\0';
 }
 
+int store__grow(void *items_ptr, size_t *cap, size_t len, size_t elem_size, struct sx_error *err)
+{
+	void *items, *grown;
+	size_t next;
+
+	if (len < *cap)
+		return 0;
+	/* items_ptr is the address of the caller's typed pointer; memcpy reads
+	 * and writes it without pretending it is a void *. */
+	memcpy(&items, items_ptr, sizeof(items));
+	next = *cap ? *cap * 2 : 16;
+	grown = sx_reallocarray(items, next, elem_size);
+	if (grown == NULL)
+		return sx_error_set(err, SX_ENOMEM, NULL, NULL);
+	memcpy(items_ptr, &grown, sizeof(grown));
+	*cap = next;
+	return 0;
+}
+
 int store__query_int64(int64_t *out, struct store_tx *tx, const char *sql,
 		       const struct store__param *params, size_t count, struct sx_error *err)
 {

@@ -54,6 +54,15 @@ int store__require_write(struct store_tx *tx, struct sx_error *err);
 /* Copies column col (NULL becomes "") into dst of size dst_size, truncating. */
 void store__column_copy(char *dst, size_t dst_size, struct db_stmt *st, int col);
 
+/*
+ * Makes room for one more element in a growing result array. items_ptr is
+ * the address of the caller's element pointer (e.g. &items for
+ * struct store_user *items); when len == *cap the array doubles (first 16)
+ * with sx_reallocarray. SX_ENOMEM (err filled) leaves the array and *cap as
+ * they were, still owned by the caller.
+ */
+int store__grow(void *items_ptr, size_t *cap, size_t len, size_t elem_size, struct sx_error *err);
+
 /* Runs a single-row SELECT count(*)-like query into *out. */
 int store__query_int64(int64_t *out, struct store_tx *tx, const char *sql,
 		       const struct store__param *params, size_t count, struct sx_error *err);

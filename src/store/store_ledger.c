@@ -267,17 +267,8 @@ int store_ledger_leaves_of(uint64_t **out, size_t *count, struct store_tx *tx,
 	if (rc < 0)
 		return rc;
 	while ((rc = db_step(st, err)) == DB_ROW) {
-		if (len == cap) {
-			size_t next = cap ? cap * 2 : 16;
-			uint64_t *grown = sx_reallocarray(items, next, sizeof(*items));
-
-			if (grown == NULL) {
-				rc = sx_error_set(err, SX_ENOMEM, NULL, NULL);
-				break;
-			}
-			items = grown;
-			cap = next;
-		}
+		if ((rc = store__grow(&items, &cap, len, sizeof(*items), err)) < 0)
+			break;
 		items[len++] = (uint64_t)db_column_int64(st, 0);
 	}
 	db_finish(st);

@@ -98,17 +98,8 @@ int store_agency_list(struct store_agency **out, size_t *count, struct store_tx 
 	if (rc < 0)
 		return rc;
 	while ((rc = db_step(st, err)) == DB_ROW) {
-		if (len == cap) {
-			size_t next = cap ? cap * 2 : 8;
-			struct store_agency *grown = sx_reallocarray(items, next, sizeof(*items));
-
-			if (grown == NULL) {
-				rc = sx_error_set(err, SX_ENOMEM, NULL, NULL);
-				goto cleanup;
-			}
-			items = grown;
-			cap = next;
-		}
+		if ((rc = store__grow(&items, &cap, len, sizeof(*items), err)) < 0)
+			goto cleanup;
 		store__agency_from_row(&items[len++], st);
 	}
 	if (rc < 0)
@@ -277,18 +268,8 @@ int store_officer_list(struct store_officer_public **out, size_t *count, struct 
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		struct store_officer_public *o;
 
-		if (len == cap) {
-			size_t next = cap ? cap * 2 : 16;
-			struct store_officer_public *grown =
-				sx_reallocarray(items, next, sizeof(*items));
-
-			if (grown == NULL) {
-				rc = sx_error_set(err, SX_ENOMEM, NULL, NULL);
-				goto cleanup;
-			}
-			items = grown;
-			cap = next;
-		}
+		if ((rc = store__grow(&items, &cap, len, sizeof(*items), err)) < 0)
+			goto cleanup;
 		o = &items[len++];
 		memset(o, 0, sizeof(*o));
 		store__column_copy(o->agency_id, sizeof(o->agency_id), st, 0);

@@ -100,17 +100,8 @@ int store_user_list(struct store_user **out, size_t *count, struct store_tx *tx,
 	if ((rc = store__query(&st, tx, sql, STORE__PARAMS(P_TEXT(agency), P_TEXT(region)), err)) < 0)
 		return rc;
 	while ((rc = db_step(st, err)) == DB_ROW) {
-		if (len == cap) {
-			size_t next = cap ? cap * 2 : 16;
-			struct store_user *grown = sx_reallocarray(items, next, sizeof(*items));
-
-			if (grown == NULL) {
-				rc = sx_error_set(err, SX_ENOMEM, NULL, NULL);
-				goto cleanup;
-			}
-			items = grown;
-			cap = next;
-		}
+		if ((rc = store__grow(&items, &cap, len, sizeof(*items), err)) < 0)
+			goto cleanup;
 		store__user_from_row(&items[len++], st);
 	}
 	if (rc < 0)
