@@ -1,12 +1,12 @@
 # Writes a C file that embeds migrations and assets as byte arrays.
 # Inputs: OUT (file to write), ROOT (source dir). It globs sql/sqlite/*.sql
 # (named NNNN_name.sql; the number is the schema version), web/templates/*.html
-# and web/static/* (assets named relative to web/), and data/calendar/*.json
-# (assets named relative to data/, e.g. "calendar/cn-holidays.json"), the same
+# and web/static/* (assets named relative to web/), and data/calendar/*.json and
+# data/demo/*.json (assets named relative to data/, e.g. "calendar/cn-holidays.json"), the same
 # globs CMakeLists.txt uses for DEPENDS.
 file(GLOB MIGRATIONS ${ROOT}/sql/sqlite/*.sql)
 file(GLOB ASSETS ${ROOT}/web/templates/*.html ${ROOT}/web/static/*)
-file(GLOB DATA_ASSETS ${ROOT}/data/calendar/*.json)
+file(GLOB DATA_ASSETS ${ROOT}/data/calendar/*.json ${ROOT}/data/demo/*.json)
 function(sx_hex_array var path result)
   file(READ ${path} hex HEX)
   string(LENGTH "${hex}" hexlen)

@@ -1,12 +1,15 @@
 /* cli — shared helpers for the subcommands (see cli.h). */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/log.h"
+#include "base/mem.h"
 
 int cli_exit_code(int rc)
 {
@@ -85,4 +88,44 @@ const char *cli_default_db(void)
 	const char *env = getenv("SANXIANG_DB");
 
 	return env && env[0] ? env : CLI_DEFAULT_DB;
+}
+
+int cli_read_file(char **out, size_t *len, const char *path, size_t max_bytes,
+		  const char *limit_words, struct sx_error *err)
+{
+	FILE *file = fopen(path, "rb");
+	char message[SX_ERROR_MESSAGE_MAX];
+	char *data = NULL;
+	size_t got;
+	int rc = 0;
+
+	*out = NULL;
+	*len = 0;
+	if (file == NULL)
+		return sx_error_setf(err, errno == ENOENT ? SX_ENOTFOUND : SX_EIO, NULL,
+				     errno == ENOENT ? "找不到要导入的文件" : "无法读取要导入的文件",
+				     "fopen %s: %s", path, strerror(errno));
+	/* One byte more than the limit tells "too big" from "exactly the limit". */
+	if (max_bytes > SIZE_MAX - 2 || (data = sx_malloc(max_bytes + 2)) == NULL) {
+		rc = sx_error_set(err, SX_ENOMEM, NULL, NULL);
+		goto cleanup;
+	}
+	got = fread(data, 1, max_bytes + 1, file);
+	if (ferror(file)) {
+		rc = sx_error_setf(err, SX_EIO, NULL, "无法读取要导入的文件", "fread %s", path);
+		goto cleanup;
+	}
+	if (got > max_bytes) {
+		snprintf(message, sizeof(message), "文件过大：%s", limit_words);
+		rc = sx_error_set(err, SX_ETOOBIG, "too_large", message);
+		goto cleanup;
+	}
+	data[got] = '\0';
+	*out = data;
+	*len = got;
+	data = NULL;
+cleanup:
+	sx_free(data);
+	fclose(file);
+	return rc;
 }

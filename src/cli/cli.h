@@ -9,6 +9,7 @@
 #define SX_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "base/error.h"
 
@@ -59,6 +60,16 @@ int cli_calendar(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_export_proof(int argc, char **argv);
 int cli_verify(int argc, char **argv);
+
+/*
+ * Reads the file at path, at most max_bytes, into *out (NUL-terminated;
+ * sx_free) and *len. Errors in Chinese: SX_ENOTFOUND (no such file), SX_EIO,
+ * SX_ETOOBIG "too_large" with "文件过大：" + limit_words, SX_ENOMEM.
+ */
+int cli_read_file(char **out, size_t *len, const char *path, size_t max_bytes,
+		  const char *limit_words, struct sx_error *err);
+
+int cli_import(int argc, char **argv);
 
 /* The operating-system login running the command, for the audit trail. */
 const char *cli_os_login(void);

@@ -225,46 +225,6 @@ static int calendar__between(const struct calendar_flags *f)
 	return CLI_EXIT_OK;
 }
 
-/* Reads at most CALENDAR_FILE_MAX_BYTES of path into *out (NUL-terminated, sx_free). */
-static int calendar__read_file(char **out, size_t *len, const char *path, struct sx_error *err)
-{
-	FILE *file = fopen(path, "rb");
-	char *data = NULL;
-	size_t got;
-	int rc = 0;
-
-	*out = NULL;
-	if (file == NULL)
-		return sx_error_setf(err, errno == ENOENT ? SX_ENOTFOUND : SX_EIO, NULL,
-				     errno == ENOENT ? "找不到要导入的文件"
-						     : "无法读取要导入的文件",
-				     "fopen %s: %s", path, strerror(errno));
-	/* One byte more than the limit tells "too big" from "exactly the limit". */
-	data = sx_malloc((size_t)CALENDAR_FILE_MAX_BYTES + 2);
-	if (data == NULL) {
-		rc = sx_error_set(err, SX_ENOMEM, NULL, NULL);
-		goto cleanup;
-	}
-	got = fread(data, 1, (size_t)CALENDAR_FILE_MAX_BYTES + 1, file);
-	if (ferror(file)) {
-		rc = sx_error_setf(err, SX_EIO, NULL, "无法读取要导入的文件", "fread %s", path);
-		goto cleanup;
-	}
-	if (got > CALENDAR_FILE_MAX_BYTES) {
-		rc = sx_error_set(err, SX_ETOOBIG, "too_large",
-				  "文件过大：节假日数据文件不超过 1 MiB");
-		goto cleanup;
-	}
-	data[got] = '\0';
-	*out = data;
-	*len = got;
-	data = NULL;
-cleanup:
-	sx_free(data);
-	fclose(file);
-	return rc;
-}
-
 static int calendar__import(const struct calendar_flags *f)
 {
 	struct service_calendar_import result;
@@ -277,7 +237,7 @@ static int calendar__import(const struct calendar_flags *f)
 	int rc;
 
 	sx_error_clear(&err);
-	if ((rc = calendar__read_file(&text, &len, f->args[0], &err)) < 0)
+	if ((rc = cli_read_file(&text, &len, f->args[0], CALENDAR_FILE_MAX_BYTES, "节假日数据文件不超过 1 MiB", &err)) < 0)
 		return cli_fail(rc, &err);
 	if ((rc = store_open(&st, f->db, NULL, &err)) < 0) {
 		sx_free(text);

@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{"user", cli_user, "管理用户：add | passwd | disable | list"},
 	{"ledger", cli_ledger, "防篡改日志工具：root（由条目重算树根）"},
 	{"calendar", cli_calendar, "工作日计算：add-workdays | is-workday | between | import"},
+	{"import", cli_import, "从 CSV 批量导入：officers（执法人员）| matters（执法事项）"},
 	{"check", cli_check, "校验统一社会信用代码（uscc）或公民身份号码（idcard）"},
 	{"export-proof", cli_export_proof, "导出案件的离线证明包（事件、包含证明、已签名检查点）"},
 	{"verify", cli_verify, "离线核验证明包（无需服务器；退出码 0 通过，1 未通过）"},

@@ -76,6 +76,43 @@ bool account_can_manage_users(enum account_role role)
 	return role == ACCOUNT_ROLE_ADMIN;
 }
 
+enum account_scope account_registry_scope(enum account_role role)
+{
+	switch (role) {
+	case ACCOUNT_ROLE_ADMIN:
+		return ACCOUNT_SCOPE_ALL;
+	case ACCOUNT_ROLE_SUPERVISOR:
+		return ACCOUNT_SCOPE_REGION;
+	case ACCOUNT_ROLE_OFFICER:
+	case ACCOUNT_ROLE_UNIT_HEAD:
+	case ACCOUNT_ROLE_REVIEWER:
+	case ACCOUNT_ROLE_AGENCY_HEAD:
+		return ACCOUNT_SCOPE_OWN_AGENCY;
+	}
+	return ACCOUNT_SCOPE_NONE;
+}
+
+bool account_can_draft_lists(enum account_role role)
+{
+	return role == ACCOUNT_ROLE_UNIT_HEAD || role == ACCOUNT_ROLE_REVIEWER ||
+	       role == ACCOUNT_ROLE_AGENCY_HEAD || role == ACCOUNT_ROLE_ADMIN;
+}
+
+bool account_can_approve_lists(enum account_role role)
+{
+	return role == ACCOUNT_ROLE_AGENCY_HEAD || role == ACCOUNT_ROLE_ADMIN;
+}
+
+bool account_can_manage_officers(enum account_role role)
+{
+	return role == ACCOUNT_ROLE_AGENCY_HEAD || role == ACCOUNT_ROLE_ADMIN;
+}
+
+bool account_can_see_id_numbers(enum account_role role)
+{
+	return role == ACCOUNT_ROLE_AGENCY_HEAD || role == ACCOUNT_ROLE_ADMIN;
+}
+
 static bool account__is_digits(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {

@@ -122,4 +122,31 @@ void account_session_default(struct account_session_policy *out);
 bool account_session_is_live(const struct account_session_policy *policy, int64_t created_us,
 			     int64_t last_seen_us, int64_t now_us);
 
+/* ---- the registry and the public lists (事前公开) ---- */
+
+/* How far an actor sees the registry's unpublished side (pending list
+ * versions, officers' masked ID numbers): admin all, supervisor their region,
+ * everyone else their own agency. */
+enum account_scope account_registry_scope(enum account_role role);
+
+/* Preparing a new version of an agency's lists and submitting it for
+ * approval: unit heads, legal reviewers and agency heads of that agency, and
+ * admins. */
+bool account_can_draft_lists(enum account_role role);
+
+/* Approving or rejecting a submitted version (lists are reviewed before
+ * release): the agency head of that agency, or an admin — never the person
+ * who submitted it (the service checks that). */
+bool account_can_approve_lists(enum account_role role);
+
+/* Registering officers, changing their status, dates and photos: the agency
+ * head of the officer's agency, or an admin. Agencies themselves: admin only
+ * (account_can_manage_users). */
+bool account_can_manage_officers(enum account_role role);
+
+/* Who sees an officer's full ID number in staff pages (everyone else in
+ * scope sees it masked): admins and the head of the officer's agency. Every
+ * such view is written to the audit trail. */
+bool account_can_see_id_numbers(enum account_role role);
+
 #endif

@@ -3,6 +3,8 @@
  * that docs/api.md and the route-walking security tests have one source.
  */
 #include "http/handlers.h"
+#include "http/lists_api.h"
+#include "http/staff_lists.h"
 #include "http/router.h"
 
 const struct http_route http_routes[] = {
@@ -30,6 +32,11 @@ const struct http_route http_routes[] = {
 	{"GET", "/api/v1/agencies", api_agencies_list, false},
 	{"GET", "/api/v1/agencies/:id", api_agency_get, false},
 	{"GET", "/api/v1/officers", api_officers_list, false},
+	{"POST", "/api/v1/agencies/:id/list-versions", api_list_submit, true},
+	{"POST", "/api/v1/agencies/:id/list-versions/:n/approve", api_list_approve, true},
+	{"POST", "/api/v1/agencies/:id/list-versions/:n/reject", api_list_reject, true},
+	{"POST", "/api/v1/agencies/:id/officers/import", api_import_officers, true},
+	{"POST", "/api/v1/agencies/:id/matters/import", api_import_matters, true},
 	{"GET", "/", page_index, false},
 	{"GET", "/static/:file", page_static, false},
 	{"GET", "/staff/login", page_login_form, false},
@@ -37,6 +44,9 @@ const struct http_route http_routes[] = {
 	{"GET", "/staff", page_staff_redirect, false},
 	{"GET", "/staff/", page_staff_home, true},
 	{"POST", "/staff/logout", page_logout, true},
+	{"GET", "/staff/lists", page_staff_lists, true},
+	{"POST", "/staff/lists/:n/approve", page_staff_list_approve, true},
+	{"POST", "/staff/lists/:n/reject", page_staff_list_reject, true},
 };
 
 const size_t http_route_count = sizeof(http_routes) / sizeof(http_routes[0]);

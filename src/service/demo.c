@@ -13,6 +13,7 @@
 #include "base/time.h"
 #include "crypto/password.h"
 #include "domain/idcheck.h"
+#include "service/demo_lists.h"
 #include "service/ledger.h"
 
 struct demo_agency {
@@ -71,26 +72,6 @@ static const struct demo_officer demo_officers[] = {
 	{0, "赵强", "33010020260004", "市场监管", "33010619791120003", NULL, "suspended", "2028-12-31"},
 	{1, "陈静", "33010020260101", "生态环境", "33010419870415006", "officer2", "active", "2028-12-31"},
 	{1, "刘洋", "33010020260102", "生态环境", "33010819920808005", NULL, "active", "2028-12-31"},
-};
-
-struct demo_matter {
-	int agency;
-	const char *code;
-	const char *name;
-	const char *act_type;
-	const char *legal_basis;
-};
-
-static const struct demo_matter demo_matters[] = {
-	{0, "330100-SJ-CF-001", "对未取得食品经营许可从事食品经营活动的行政处罚", "处罚",
-	 "《中华人民共和国食品安全法》第一百二十二条"},
-	{0, "330100-SJ-XK-001", "食品经营许可", "许可", "《中华人民共和国食品安全法》第三十五条"},
-	{0, "330100-SJ-JC-001", "食品安全监督检查", "检查", "《中华人民共和国食品安全法》第一百一十条"},
-	{0, "330100-SJ-QZ-001", "查封、扣押有证据证明不符合食品安全标准的食品", "强制",
-	 "《中华人民共和国食品安全法》第一百一十条第四项"},
-	{1, "330100-HJ-CF-001", "对建设项目未依法报批环境影响评价文件擅自开工建设的行政处罚", "处罚",
-	 "《中华人民共和国环境影响评价法》第三十一条"},
-	{1, "330100-HJ-XK-001", "排污许可证核发", "许可", "《排污许可管理条例》第十一条"},
 };
 
 struct demo_user {
@@ -249,34 +230,12 @@ int service_demo_load(const struct service *svc, const struct service_actor *act
 		}
 	}
 
-	for (size_t i = 0; i < COUNT(demo_matters); i++) {
-		const struct demo_matter *d = &demo_matters[i];
-		struct store_matter m;
+	{
+		struct service_demo_people people = {agencies, COUNT(agencies), users,
+						     COUNT(users), actor->user_id};
 
-		memset(&m, 0, sizeof(m));
-		if ((rc = sx_id_new(m.id)) < 0)
+		if ((rc = service_demo__lists(svc, tx, &people, err)) < 0)
 			goto cleanup;
-		snprintf(m.agency_id, sizeof(m.agency_id), "%s", agencies[d->agency].id);
-		snprintf(m.code, sizeof(m.code), "%s", d->code);
-		snprintf(m.name, sizeof(m.name), "%s", d->name);
-		snprintf(m.act_type, sizeof(m.act_type), "%s", d->act_type);
-		snprintf(m.legal_basis, sizeof(m.legal_basis), "%s", d->legal_basis);
-		m.version = 1;
-		snprintf(m.effective_from, sizeof(m.effective_from), "%s", "2026-01-01");
-		snprintf(m.created_at, sizeof(m.created_at), "%s", now);
-		snprintf(m.created_by, sizeof(m.created_by), "%s", actor->user_id);
-		if ((rc = store_matter_insert(tx, &m, err)) < 0)
-			goto cleanup;
-		{
-			const char *const fields[] = {"act_type", m.act_type, "agency_id", m.agency_id,
-						      "code", m.code, "legal_basis", m.legal_basis,
-						      "name", m.name, NULL};
-
-			rc = service_ledger_record_fields(NULL, svc, tx, "matter.create", m.id,
-							  fields, err);
-			if (rc < 0)
-				goto cleanup;
-		}
 	}
 	{
 		struct store_audit ev = {actor->user_id, "demo.load", "database", "demo", NULL};

@@ -1,8 +1,9 @@
 /*
  * service/demo — demo data for a first run and for tests: three agencies of
  * one city (市场监督管理局, 生态环境局, and the 司法局 that supervises them),
- * officers with valid certificates, a few 执法事项 with their legal basis, and
- * one user per role. Everything is loaded in one transaction: either all of
+ * officers with valid certificates, the public lists (执法事项 with their
+ * 裁量基准 and 音像记录 stages, in several versions: data/demo/lists.json)
+ * and one user per role. Everything is loaded in one transaction: either all of
  * it or nothing. Check digits (GB 32100, GB 11643) are computed, not typed.
  */
 #ifndef SX_SERVICE_DEMO_H

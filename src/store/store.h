@@ -208,7 +208,7 @@ int store_throttle_put(struct store_tx *tx, const char *username, const struct s
 		       struct sx_error *err);
 int store_throttle_clear(struct store_tx *tx, const char *username, struct sx_error *err);
 
-/* ---- officers and matters (the registry issue extends these) ---- */
+/* ---- officers ---- */
 
 struct store_officer {
 	char id[STORE_ID_SIZE];
@@ -277,23 +277,93 @@ int store_officer_list(struct store_officer_public **out, size_t *count, struct 
 int store_officer_list_count(int64_t *out, struct store_tx *tx,
 			     const struct store_officer_filter *filter, struct sx_error *err);
 
-struct store_matter {
+/* ---- public lists: versions of an agency's 执法事项清单 (sql 0005) ---- */
+
+#define STORE_SUMMARY_SIZE 1537        /* 1536 bytes: 512 CJK characters */
+#define STORE_MATTER_NAME_SIZE 385     /* as MATTER_NAME_SIZE */
+
+/* One version of an agency's list. Content never changes once inserted; the
+ * row changes once, from pending to approved or rejected. */
+struct store_list_version {
 	char id[STORE_ID_SIZE];
 	char agency_id[STORE_ID_SIZE];
-	char code[STORE_CODE_SIZE];
-	char name[STORE_NAME_SIZE];
-	char act_type[STORE_ROLE_SIZE];    /* 许可 处罚 强制 征收 收费 检查 确认 裁决 奖励 其他 */
-	char legal_basis[512];
-	int version;
-	char effective_from[11];
-	char effective_to[11];             /* "" = open-ended */
+	int64_t version;                       /* 1, 2, 3 … per agency */
+	char status[STORE_ROLE_SIZE];          /* pending | approved | rejected */
+	char effective_from[11];               /* YYYY-MM-DD */
+	char summary[STORE_SUMMARY_SIZE];      /* 修订说明 */
+	int64_t item_count;
+	char content_sha256[STORE_SHA256_HEX_SIZE];
 	char created_at[STORE_TIME_SIZE];
 	char created_by[STORE_ID_SIZE + 32];
+	char decided_at[STORE_TIME_SIZE];      /* "" = pending */
+	char decided_by[STORE_ID_SIZE + 32];   /* "" = pending */
+	char decision_note[STORE_SUMMARY_SIZE];
 };
 
-int store_matter_insert(struct store_tx *tx, const struct store_matter *m, struct sx_error *err);
-int store_matter_count(int64_t *out, struct store_tx *tx, const char *agency_id,
-		       struct sx_error *err);
+/* One matter of a version. body is the canonical JSON of the whole matter. */
+struct store_list_item {
+	int64_t ord;                            /* 0-based position */
+	char code[STORE_CODE_SIZE];
+	char name[STORE_MATTER_NAME_SIZE];
+	char act_type[STORE_ROLE_SIZE];         /* 许可 … 其他 */
+	bool random_inspection;
+	bool major_decision;
+	char av_requirement[STORE_ROLE_SIZE];   /* none | key_steps | full_process */
+	char *body;                             /* owned when read (store_list_items_free);
+						 * borrowed when inserted */
+};
+
+/* SX_EEXISTS ("list_version_exists") when the agency already has that number. */
+int store_list_version_insert(struct store_tx *tx, const struct store_list_version *v,
+			      struct sx_error *err);
+int store_list_item_insert(struct store_tx *tx, const char *version_id,
+			   const struct store_list_item *item, struct sx_error *err);
+
+/* The version with that number. SX_ENOTFOUND ("list_version_not_found"). */
+int store_list_version_get(struct store_list_version *out, struct store_tx *tx,
+			   const char *agency_id, int64_t version, struct sx_error *err);
+
+/* The highest-numbered version with that status (NULL = any status).
+ * SX_ENOTFOUND when there is none. */
+int store_list_version_latest(struct store_list_version *out, struct store_tx *tx,
+			      const char *agency_id, const char *status, struct sx_error *err);
+
+/* The version in force on `today`: the highest-numbered approved version
+ * whose effective_from ≤ today. SX_ENOTFOUND when none is in force yet. */
+int store_list_version_current(struct store_list_version *out, struct store_tx *tx,
+			       const char *agency_id, const char *today, struct sx_error *err);
+
+/* An agency's versions, newest first; approved only unless include_all.
+ * *out freed with sx_free. */
+int store_list_version_list(struct store_list_version **out, size_t *count, struct store_tx *tx,
+			    const char *agency_id, bool include_all, struct sx_error *err);
+
+/* The highest version number of the agency; 0 when it has none. */
+int store_list_version_max(int64_t *out, struct store_tx *tx, const char *agency_id,
+			   struct sx_error *err);
+
+/*
+ * Decides a pending version: status becomes "approved" or "rejected",
+ * effective_from is set (approval may move it later, see service/lists).
+ * SX_ECONFLICT ("list_version_decided") when it is no longer pending.
+ */
+int store_list_version_decide(struct store_tx *tx, const char *id, const char *status,
+			      const char *effective_from, const char *decided_at,
+			      const char *decided_by, const char *note, struct sx_error *err);
+
+/* Which items of a version to read. */
+struct store_list_item_filter {
+	const char *code;          /* NULL = every code */
+	bool random_only;          /* only 随机抽查事项 */
+	bool av_only;              /* only matters that require audio/video recording */
+	bool with_body;            /* false leaves body NULL (lists that show names only) */
+};
+
+/* Items of a version in list order. *out (store_list_items_free) holds *count. */
+int store_list_items(struct store_list_item **out, size_t *count, struct store_tx *tx,
+		     const char *version_id, const struct store_list_item_filter *filter,
+		     struct sx_error *err);
+void store_list_items_free(struct store_list_item *items, size_t count);
 
 /* ---- audit trail (append-only) ---- */
 

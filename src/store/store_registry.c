@@ -1,5 +1,5 @@
 /*
- * store/store_registry — agencies, officers, 执法事项 and the audit trail
+ * store/store_registry — agencies, officers and the audit trail
  * (see store.h): the rows behind accounts, the demo data and the public
  * registry pages (事前公开).
  *
@@ -314,35 +314,6 @@ int store_officer_list_count(int64_t *out, struct store_tx *tx,
 				err);
 	sx_free(pattern);
 	return rc;
-}
-
-int store_matter_insert(struct store_tx *tx, const struct store_matter *m, struct sx_error *err)
-{
-	int rc;
-
-	if ((rc = store__require_write(tx, err)) < 0)
-		return rc;
-	rc = store__exec(tx, NULL,
-			 "INSERT INTO matter (id, agency_id, code, name, act_type, legal_basis, "
-			 "version, effective_from, effective_to, created_at, created_by) "
-			 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-			 STORE__PARAMS(P_TEXT(m->id), P_TEXT(m->agency_id), P_TEXT(m->code),
-				       P_TEXT(m->name), P_TEXT(m->act_type), P_TEXT(m->legal_basis),
-				       P_INT(m->version), P_TEXT(m->effective_from),
-				       P_OPT_TEXT(m->effective_to), P_TEXT(m->created_at),
-				       P_TEXT(m->created_by)),
-			 err);
-	if (rc == SX_EEXISTS)
-		return sx_error_set(err, SX_EEXISTS, "exists", "该执法事项版本已存在");
-	return rc;
-}
-
-int store_matter_count(int64_t *out, struct store_tx *tx, const char *agency_id,
-		       struct sx_error *err)
-{
-	return store__query_int64(out, tx,
-				  "SELECT count(*) FROM matter WHERE ($1 IS NULL OR agency_id = $1)",
-				  STORE__PARAMS(P_TEXT(agency_id)), err);
 }
 
 int store_audit_append(struct store_tx *tx, const struct store_audit *ev, struct sx_error *err)

@@ -251,19 +251,18 @@ static void officer_fill(struct store_officer *o, const char *id, const char *ag
 	snprintf(o->created_by, sizeof(o->created_by), "cli:root");
 }
 
-static void matter_fill(struct store_matter *m, const char *id, const char *agency_id)
+static void version_fill(struct store_list_version *v, const char *id, const char *agency_id)
 {
-	memset(m, 0, sizeof(*m));
-	snprintf(m->id, sizeof(m->id), "%s", id);
-	snprintf(m->agency_id, sizeof(m->agency_id), "%s", agency_id);
-	snprintf(m->code, sizeof(m->code), "CF-0001");
-	snprintf(m->name, sizeof(m->name), "对未取得营业执照从事经营活动的处罚");
-	snprintf(m->act_type, sizeof(m->act_type), "处罚");
-	snprintf(m->legal_basis, sizeof(m->legal_basis), "《无证无照经营查处办法》第十三条");
-	m->version = 1;
-	snprintf(m->effective_from, sizeof(m->effective_from), "2025-01-01");
-	snprintf(m->created_at, sizeof(m->created_at), T0);
-	snprintf(m->created_by, sizeof(m->created_by), "cli:root");
+	memset(v, 0, sizeof(*v));
+	snprintf(v->id, sizeof(v->id), "%s", id);
+	snprintf(v->agency_id, sizeof(v->agency_id), "%s", agency_id);
+	v->version = 1;
+	snprintf(v->status, sizeof(v->status), "pending");
+	snprintf(v->effective_from, sizeof(v->effective_from), "2025-01-01");
+	snprintf(v->summary, sizeof(v->summary), "首次发布");
+	snprintf(v->content_sha256, sizeof(v->content_sha256), "%064d", 0);
+	snprintf(v->created_at, sizeof(v->created_at), T0);
+	snprintf(v->created_by, sizeof(v->created_by), "cli:root");
 }
 
 static void assert_user_equal(const struct store_user *got, const struct store_user *want)
@@ -762,7 +761,7 @@ enum check_case_kind {
 	CHECK_USER_ROLE,
 	CHECK_AGENCY_LEVEL,
 	CHECK_OFFICER_STATUS,
-	CHECK_MATTER_ACT_TYPE,
+	CHECK_LIST_STATUS,
 };
 
 static void test_insert_refuses_values_outside_check_constraints(void **state)
@@ -777,8 +776,8 @@ static void test_insert_refuses_values_outside_check_constraints(void **state)
 		{CHECK_AGENCY_LEVEL, "village"},
 		{CHECK_AGENCY_LEVEL, "County"},
 		{CHECK_OFFICER_STATUS, "expired"},
-		{CHECK_MATTER_ACT_TYPE, "罚款"},
-		{CHECK_MATTER_ACT_TYPE, "penalty"},
+		{CHECK_LIST_STATUS, "罚款"},
+		{CHECK_LIST_STATUS, "penalty"},
 	};
 	struct fixture *fx = *state;
 	struct store_agency agency;
@@ -793,7 +792,7 @@ static void test_insert_refuses_values_outside_check_constraints(void **state)
 		struct store_agency a;
 		struct store_user u;
 		struct store_officer o;
-		struct store_matter m;
+		struct store_list_version v;
 		int rc = 0;
 
 		switch (cases[i].kind) {
@@ -812,10 +811,10 @@ static void test_insert_refuses_values_outside_check_constraints(void **state)
 			snprintf(o.status, sizeof(o.status), "%s", cases[i].value);
 			rc = store_officer_insert(tx, &o, &err);
 			break;
-		case CHECK_MATTER_ACT_TYPE:
-			matter_fill(&m, "01J00000000000000000MATTR1", AGENCY_A);
-			snprintf(m.act_type, sizeof(m.act_type), "%s", cases[i].value);
-			rc = store_matter_insert(tx, &m, &err);
+		case CHECK_LIST_STATUS:
+			version_fill(&v, "01J00000000000000000VERSN1", AGENCY_A);
+			snprintf(v.status, sizeof(v.status), "%s", cases[i].value);
+			rc = store_list_version_insert(tx, &v, &err);
 			break;
 		}
 		if (rc != SX_EINVALID)
@@ -829,18 +828,18 @@ static void test_insert_refuses_values_outside_check_constraints(void **state)
 	assert_int_equal(store_agency_get(&agency, tx, AGENCY_B, &err), SX_ENOTFOUND);
 	assert_ok(store_officer_count(&n, tx, NULL, &err), &err);
 	assert_int_equal(n, 0);
-	assert_ok(store_matter_count(&n, tx, NULL, &err), &err);
+	assert_ok(store_list_version_max(&n, tx, AGENCY_A, &err), &err);
 	assert_int_equal(n, 0);
 	store_rollback(tx);
 }
 
-static void test_officer_and_matter_counts_follow_the_agency_filter(void **state)
+static void test_officer_counts_and_list_versions_follow_the_agency(void **state)
 {
 	struct fixture *fx = *state;
 	struct store_agency agency, other;
 	struct store_user user;
 	struct store_officer o;
-	struct store_matter m;
+	struct store_list_version v;
 	struct store_tx *tx = NULL;
 	struct sx_error err;
 	int64_t n = -1;
@@ -858,14 +857,14 @@ static void test_officer_and_matter_counts_follow_the_agency_filter(void **state
 	officer_fill(&o, "01J00000000000000000OFFIC3", AGENCY_B);
 	/* cert_no 11010100001 is OFFIC1's */
 	assert_int_equal(store_officer_insert(tx, &o, &err), SX_EEXISTS);
-	matter_fill(&m, "01J00000000000000000MATTR1", AGENCY_A);
-	assert_ok(store_matter_insert(tx, &m, &err), &err);
-	matter_fill(&m, "01J00000000000000000MATTR2", AGENCY_A);
-	m.version = 2;
-	snprintf(m.effective_to, sizeof(m.effective_to), "2026-12-31");
-	assert_ok(store_matter_insert(tx, &m, &err), &err);
-	matter_fill(&m, "01J00000000000000000MATTR3", AGENCY_A);
-	assert_int_equal(store_matter_insert(tx, &m, &err), SX_EEXISTS);
+	version_fill(&v, "01J00000000000000000VERSN1", AGENCY_A);
+	assert_ok(store_list_version_insert(tx, &v, &err), &err);
+	version_fill(&v, "01J00000000000000000VERSN2", AGENCY_A);
+	v.version = 2;
+	assert_ok(store_list_version_insert(tx, &v, &err), &err);
+	/* Version numbers are unique per agency. */
+	version_fill(&v, "01J00000000000000000VERSN3", AGENCY_A);
+	assert_int_equal(store_list_version_insert(tx, &v, &err), SX_EEXISTS);
 	assert_ok(store_commit(tx, &err), &err);
 
 	assert_ok(store_begin(&tx, fx->st, STORE_TX_READ, &err), &err);
@@ -875,9 +874,9 @@ static void test_officer_and_matter_counts_follow_the_agency_filter(void **state
 	assert_int_equal(n, 1);
 	assert_ok(store_officer_count(&n, tx, AGENCY_C, &err), &err);
 	assert_int_equal(n, 0);
-	assert_ok(store_matter_count(&n, tx, AGENCY_A, &err), &err);
+	assert_ok(store_list_version_max(&n, tx, AGENCY_A, &err), &err);
 	assert_int_equal(n, 2);
-	assert_ok(store_matter_count(&n, tx, AGENCY_B, &err), &err);
+	assert_ok(store_list_version_max(&n, tx, AGENCY_B, &err), &err);
 	assert_int_equal(n, 0);
 	store_rollback(tx);
 }
@@ -1219,7 +1218,7 @@ enum write_call {
 	WRITE_THROTTLE_PUT,
 	WRITE_THROTTLE_CLEAR,
 	WRITE_OFFICER_INSERT,
-	WRITE_MATTER_INSERT,
+	WRITE_LIST_VERSION_INSERT,
 	WRITE_AUDIT_APPEND,
 	WRITE_CALL_COUNT,
 };
@@ -1230,7 +1229,7 @@ static int write_call_run(enum write_call call, struct store_tx *tx, struct sx_e
 	struct store_user u;
 	struct store_session s;
 	struct store_officer o;
-	struct store_matter m;
+	struct store_list_version v;
 	struct store_throttle t = {9, T3, T3};
 	struct store_audit ev = {"cli:root", "test.write", "test", "x", NULL};
 
@@ -1261,9 +1260,9 @@ static int write_call_run(enum write_call call, struct store_tx *tx, struct sx_e
 	case WRITE_OFFICER_INSERT:
 		officer_fill(&o, "01J00000000000000000OFFIC1", AGENCY_A);
 		return store_officer_insert(tx, &o, err);
-	case WRITE_MATTER_INSERT:
-		matter_fill(&m, "01J00000000000000000MATTR1", AGENCY_A);
-		return store_matter_insert(tx, &m, err);
+	case WRITE_LIST_VERSION_INSERT:
+		version_fill(&v, "01J00000000000000000VERSN1", AGENCY_A);
+		return store_list_version_insert(tx, &v, err);
 	case WRITE_AUDIT_APPEND:
 		return store_audit_append(tx, &ev, err);
 	case WRITE_CALL_COUNT:
@@ -1321,7 +1320,7 @@ static void test_write_functions_refuse_a_read_transaction_and_write_nothing(voi
 	assert_string_equal(got_throttle.blocked_until, T1);
 	assert_ok(store_officer_count(&n, tx, NULL, &err), &err);
 	assert_int_equal(n, 0);
-	assert_ok(store_matter_count(&n, tx, NULL, &err), &err);
+	assert_ok(store_list_version_max(&n, tx, AGENCY_A, &err), &err);
 	assert_int_equal(n, 0);
 	assert_ok(store_audit_count(&n, tx, NULL, &err), &err);
 	assert_int_equal(n, 0);
@@ -1907,7 +1906,7 @@ int main(void)
 			test_insert_refuses_values_outside_check_constraints, setup_store,
 			teardown),
 		cmocka_unit_test_setup_teardown(
-			test_officer_and_matter_counts_follow_the_agency_filter, setup_store,
+			test_officer_counts_and_list_versions_follow_the_agency, setup_store,
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_user_list_filters_by_agency_by_region_prefix_or_not_at_all,

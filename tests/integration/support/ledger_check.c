@@ -467,7 +467,7 @@ static bool sm2_verifies(const struct ledger_check_vkey *k, const void *msg, siz
 	EVP_PKEY *pkey = NULL;
 	EVP_MD_CTX *md = NULL;
 	OSSL_PARAM key_params[3];
-	OSSL_PARAM sig_params[2];
+	EVP_PKEY_CTX *vctx = NULL; /* owned by md */
 	bool ok = false;
 
 	if (k->material_len != 1 + name_len + 1 + 65 || k->material[0] != 0xff ||
@@ -479,14 +479,15 @@ static bool sm2_verifies(const struct ledger_check_vkey *k, const void *msg, siz
 	key_params[1] =
 	        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)point, 65);
 	key_params[2] = OSSL_PARAM_construct_end();
-	sig_params[0] = OSSL_PARAM_construct_octet_string(
-	        OSSL_PKEY_PARAM_DIST_ID, (void *)SM2_DIST_ID, sizeof(SM2_DIST_ID) - 1);
-	sig_params[1] = OSSL_PARAM_construct_end();
 	kctx = EVP_PKEY_CTX_new_from_name(NULL, "SM2", NULL);
 	md = EVP_MD_CTX_new();
+	/* The distinguishing identifier goes on the context after init: OpenSSL
+	 * 3.0.19's SM2 provider ignores or refuses one passed as an init
+	 * parameter (Z is computed on the first update). */
 	ok = kctx && md && EVP_PKEY_fromdata_init(kctx) == 1 &&
 	     EVP_PKEY_fromdata(kctx, &pkey, EVP_PKEY_PUBLIC_KEY, key_params) == 1 &&
-	     EVP_DigestVerifyInit_ex(md, NULL, "SM3", NULL, NULL, pkey, sig_params) == 1 &&
+	     EVP_DigestVerifyInit_ex(md, &vctx, "SM3", NULL, NULL, pkey, NULL) == 1 &&
+	     EVP_PKEY_CTX_set1_id(vctx, SM2_DIST_ID, sizeof(SM2_DIST_ID) - 1) == 1 &&
 	     EVP_DigestVerify(md, sig, sig_len, msg, msg_len) == 1;
 	EVP_MD_CTX_free(md);
 	EVP_PKEY_free(pkey);
