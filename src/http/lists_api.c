@@ -21,6 +21,7 @@
 #include "base/mem.h"
 #include "http/handlers.h"
 #include "http/lists_api.h"
+#include "http/lists_handlers.h"
 #include "service/auth.h"
 #include "service/imports.h"
 #include "service/lists.h"
@@ -49,26 +50,6 @@ static int lists_api__send(struct http_request *req, struct http_response *resp,
 	rc = http_respond_json(resp, status, body);
 	json_decref(body);
 	return rc;
-}
-
-json_t *lists_version_json(const struct service_list_version *v)
-{
-	json_t *obj = json_pack(
-		"{s:s,s:s,s:I,s:s,s:s,s:s,s:b,s:b,s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:s}", "agency_id",
-		v->agency_id, "agency_name", v->agency_name, "version", (json_int_t)v->version,
-		"status", v->status, "effective_from", v->effective_from, "effective_to",
-		v->effective_to, "in_force", v->in_force, "upcoming", v->upcoming, "summary",
-		v->summary, "item_count", (json_int_t)v->item_count, "content_sha256",
-		v->content_sha256, "created_at", v->created_at, "created_by_name",
-		v->created_by_name, "decided_at", v->decided_at, "decided_by_name",
-		v->decided_by_name, "decision_note", v->decision_note);
-
-	if (obj && v->ledger_index >= 0 &&
-	    json_object_set_new(obj, "ledger_index", json_integer(v->ledger_index)) < 0) {
-		json_decref(obj);
-		return NULL;
-	}
-	return obj;
 }
 
 /* Reads :n as a version number (1–9 digits). */

@@ -16,9 +16,6 @@ int api_list_reject(struct http_request *req, struct http_response *resp);
 int api_import_officers(struct http_request *req, struct http_response *resp);
 int api_import_matters(struct http_request *req, struct http_response *resp);
 
-/* A version as JSON (new reference; NULL on ENOMEM). */
-json_t *lists_version_json(const struct service_list_version *v);
-
 /* An import report as JSON: {"rows", "error_total", "errors": [{row, column, code, message}]}. */
 json_t *lists_import_report_json(const struct import_report *r);
 

@@ -4,6 +4,7 @@
  */
 #include "http/handlers.h"
 #include "http/lists_api.h"
+#include "http/lists_handlers.h"
 #include "http/staff_lists.h"
 #include "http/router.h"
 
@@ -31,6 +32,18 @@ const struct http_route http_routes[] = {
 	{"GET", "/officers", page_officers, false},
 	{"GET", "/api/v1/agencies", api_agencies_list, false},
 	{"GET", "/api/v1/agencies/:id", api_agency_get, false},
+	{"GET", "/agencies/:id/matters", page_matters, false},
+	{"GET", "/agencies/:id/matters/:code", page_matter, false},
+	{"GET", "/agencies/:id/matters/:code/flowchart.svg", page_matter_flowchart_svg, false},
+	{"GET", "/agencies/:id/random-inspection", page_random_inspection, false},
+	{"GET", "/agencies/:id/discretion", page_discretion, false},
+	{"GET", "/agencies/:id/av-list", page_av_list, false},
+	{"GET", "/agencies/:id/versions", page_list_versions, false},
+	{"GET", "/agencies/:id/versions/:n", page_list_version, false},
+	{"GET", "/api/v1/agencies/:id/matters", api_matters_list, false},
+	{"GET", "/api/v1/agencies/:id/matters/:code", api_matter_get, false},
+	{"GET", "/api/v1/agencies/:id/list-versions", api_list_versions_list, false},
+	{"GET", "/api/v1/agencies/:id/list-versions/:n", api_list_version_get, false},
 	{"GET", "/api/v1/officers", api_officers_list, false},
 	{"POST", "/api/v1/agencies/:id/list-versions", api_list_submit, true},
 	{"POST", "/api/v1/agencies/:id/list-versions/:n/approve", api_list_approve, true},
