@@ -108,6 +108,11 @@ bool account_can_manage_officers(enum account_role role)
 	return role == ACCOUNT_ROLE_AGENCY_HEAD || role == ACCOUNT_ROLE_ADMIN;
 }
 
+bool account_can_manage_agencies(enum account_role role)
+{
+	return role == ACCOUNT_ROLE_ADMIN;
+}
+
 bool account_can_see_id_numbers(enum account_role role)
 {
 	return role == ACCOUNT_ROLE_AGENCY_HEAD || role == ACCOUNT_ROLE_ADMIN;

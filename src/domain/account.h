@@ -144,6 +144,9 @@ bool account_can_approve_lists(enum account_role role);
  * (account_can_manage_users). */
 bool account_can_manage_officers(enum account_role role);
 
+/* Registering agencies and changing their public fields: admin only. */
+bool account_can_manage_agencies(enum account_role role);
+
 /* Who sees an officer's full ID number in staff pages (everyone else in
  * scope sees it masked): admins and the head of the officer's agency. Every
  * such view is written to the audit trail. */

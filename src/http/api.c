@@ -24,8 +24,8 @@ int http_session_actor(struct service_actor *out, struct http_request *req, stru
 }
 
 /* Session + CSRF header for state-changing API calls. */
-static int api__actor_for_write(struct service_actor *out, struct http_request *req,
-				struct sx_error *err)
+int http_session_actor_for_write(struct service_actor *out, struct http_request *req,
+				 struct sx_error *err)
 {
 	int rc = http_session_actor(out, req, err);
 
@@ -64,25 +64,9 @@ static json_t *api__actor_json(const struct service_actor *a)
 			 account_role_name(a->role), "csrf_token", a->csrf_token);
 }
 
-/* Sends body (taking the reference) or a 503 when building it failed. */
-static int api__send(struct http_request *req, struct http_response *resp, int status,
-		     json_t *body)
-{
-	struct sx_error err;
-	int rc;
-
-	if (body == NULL) {
-		sx_error_set(&err, SX_ENOMEM, NULL, NULL);
-		return http_respond_error(resp, req, &err);
-	}
-	rc = http_respond_json(resp, status, body);
-	json_decref(body);
-	return rc;
-}
-
 int api_healthz(struct http_request *req, struct http_response *resp)
 {
-	return api__send(req, resp, 200, json_pack("{s:s}", "status", "ok"));
+	return http_respond_json_take(resp, req, 200, json_pack("{s:s}", "status", "ok"));
 }
 
 int api_session_create(struct http_request *req, struct http_response *resp)
@@ -117,7 +101,7 @@ int api_session_create(struct http_request *req, struct http_response *resp)
 	if ((rc = http_set_cookie(resp, req, HTTP_SESSION_COOKIE, login.token,
 				  login.max_age_seconds)) < 0)
 		return rc;
-	return api__send(req, resp, 201, api__actor_json(&login.actor));
+	return http_respond_json_take(resp, req, 201, api__actor_json(&login.actor));
 fail:
 	json_decref(body);
 	return http_respond_error(resp, req, &err);
@@ -130,7 +114,7 @@ int api_session_get(struct http_request *req, struct http_response *resp)
 
 	if (http_session_actor(&actor, req, &err) < 0)
 		return http_respond_error(resp, req, &err);
-	return api__send(req, resp, 200, api__actor_json(&actor));
+	return http_respond_json_take(resp, req, 200, api__actor_json(&actor));
 }
 
 int api_session_delete(struct http_request *req, struct http_response *resp)
@@ -139,7 +123,7 @@ int api_session_delete(struct http_request *req, struct http_response *resp)
 	struct sx_error err;
 	int rc;
 
-	if (api__actor_for_write(&actor, req, &err) < 0 ||
+	if (http_session_actor_for_write(&actor, req, &err) < 0 ||
 	    service_logout(req->app->svc, &actor, &err) < 0)
 		return http_respond_error(resp, req, &err);
 	if ((rc = http_set_cookie(resp, req, HTTP_SESSION_COOKIE, "", 0)) < 0)
@@ -171,7 +155,7 @@ int api_users_list(struct http_request *req, struct http_response *resp)
 	}
 	sx_free(users);
 	body = list ? json_pack("{s:o}", "users", list) : NULL;
-	return api__send(req, resp, 200, body);
+	return http_respond_json_take(resp, req, 200, body);
 }
 
 int api_users_create(struct http_request *req, struct http_response *resp)
@@ -186,7 +170,7 @@ int api_users_create(struct http_request *req, struct http_response *resp)
 	int rc;
 
 	memset(&in, 0, sizeof(in));
-	if ((rc = api__actor_for_write(&actor, req, &err)) < 0 ||
+	if ((rc = http_session_actor_for_write(&actor, req, &err)) < 0 ||
 	    (rc = http_request_json(&body, req, &err)) < 0 ||
 	    (rc = http_json_check_fields(body, fields, &err)) < 0 ||
 	    (rc = http_json_string(&in.username, NULL, body, "username", &err)) < 0 ||
@@ -199,7 +183,7 @@ int api_users_create(struct http_request *req, struct http_response *resp)
 		return http_respond_error(resp, req, &err);
 	}
 	json_decref(body);
-	return api__send(req, resp, 201, api__user_change_json(&user));
+	return http_respond_json_take(resp, req, 201, api__user_change_json(&user));
 }
 
 int api_user_get(struct http_request *req, struct http_response *resp)
@@ -211,7 +195,7 @@ int api_user_get(struct http_request *req, struct http_response *resp)
 	if (http_session_actor(&actor, req, &err) < 0 ||
 	    service_user_find(&user, req->app->svc, &actor, http_request_param(req, "id"), &err) < 0)
 		return http_respond_error(resp, req, &err);
-	return api__send(req, resp, 200, json_pack("{s:o}", "user", api__user_json(&user)));
+	return http_respond_json_take(resp, req, 200, json_pack("{s:o}", "user", api__user_json(&user)));
 }
 
 int api_user_disable(struct http_request *req, struct http_response *resp)
@@ -220,7 +204,7 @@ int api_user_disable(struct http_request *req, struct http_response *resp)
 	struct service_user user;
 	struct sx_error err;
 
-	if (api__actor_for_write(&actor, req, &err) < 0)
+	if (http_session_actor_for_write(&actor, req, &err) < 0)
 		return http_respond_error(resp, req, &err);
 	/* No body is expected; one that is sent must still be well-formed
 	 * (an empty object at most) so that typos are not silently ignored. */
@@ -238,7 +222,7 @@ int api_user_disable(struct http_request *req, struct http_response *resp)
 	if (service_user_disable(&user, req->app->svc, &actor, http_request_param(req, "id"),
 				 &err) < 0)
 		return http_respond_error(resp, req, &err);
-	return api__send(req, resp, 200, api__user_change_json(&user));
+	return http_respond_json_take(resp, req, 200, api__user_change_json(&user));
 }
 
 int api_user_password(struct http_request *req, struct http_response *resp)
@@ -251,7 +235,7 @@ int api_user_password(struct http_request *req, struct http_response *resp)
 	size_t password_len = 0;
 	int rc;
 
-	if ((rc = api__actor_for_write(&actor, req, &err)) < 0 ||
+	if ((rc = http_session_actor_for_write(&actor, req, &err)) < 0 ||
 	    (rc = http_request_json(&body, req, &err)) < 0 ||
 	    (rc = http_json_check_fields(body, fields, &err)) < 0 ||
 	    (rc = http_json_string(&password, &password_len, body, "password", &err)) < 0 ||
@@ -261,5 +245,5 @@ int api_user_password(struct http_request *req, struct http_response *resp)
 		return http_respond_error(resp, req, &err);
 	}
 	json_decref(body);
-	return api__send(req, resp, 200, json_pack("{s:b}", "ok", 1));
+	return http_respond_json_take(resp, req, 200, json_pack("{s:b}", "ok", 1));
 }

@@ -15,6 +15,11 @@
 /* Resolves the session cookie into *out. SX_EAUTH when absent or invalid. */
 int http_session_actor(struct service_actor *out, struct http_request *req, struct sx_error *err);
 
+/* The actor of a state-changing API call: the session, and its CSRF token in
+ * the X-CSRF-Token header (SX_ECSRF otherwise). */
+int http_session_actor_for_write(struct service_actor *out, struct http_request *req,
+				 struct sx_error *err);
+
 /* api.c */
 int api_healthz(struct http_request *req, struct http_response *resp);
 int api_session_create(struct http_request *req, struct http_response *resp);
@@ -46,6 +51,15 @@ int page_officers(struct http_request *req, struct http_response *resp);
 int api_agencies_list(struct http_request *req, struct http_response *resp);
 int api_agency_get(struct http_request *req, struct http_response *resp);
 int api_officers_list(struct http_request *req, struct http_response *resp);
+struct service_agency_public;
+/* An agency as GET /api/v1/agencies/:id shows it (new reference; NULL on ENOMEM). */
+json_t *registry_agency_json(const struct service_agency_public *a);
+
+/* agencies_api.c (admin: registering agencies and changing them) */
+int api_agency_create(struct http_request *req, struct http_response *resp);
+int api_agency_update(struct http_request *req, struct http_response *resp);
+int api_agency_deactivate(struct http_request *req, struct http_response *resp);
+int api_agency_activate(struct http_request *req, struct http_response *resp);
 
 /* pages.c */
 int page_index(struct http_request *req, struct http_response *resp);

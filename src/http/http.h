@@ -126,6 +126,11 @@ int http_response_header(struct http_response *resp, struct http_request *req,
 /* Sets status, JSON content type and the serialized body; takes no reference. */
 int http_respond_json(struct http_response *resp, int status, json_t *body);
 
+/* Sends body with status, taking the reference (it is json_decref'd here);
+ * a NULL body (building it ran out of memory) becomes a 503 error answer. */
+int http_respond_json_take(struct http_response *resp, struct http_request *req, int status,
+			   json_t *body);
+
 /* Sets status and an HTML body (text/html; charset=utf-8). */
 int http_respond_html(struct http_response *resp, int status, const char *html, size_t len);
 

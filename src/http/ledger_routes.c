@@ -136,20 +136,6 @@ static json_t *ledger__path_json(const struct service_ledger_proof *p)
 	return list;
 }
 
-static int ledger__send(struct http_request *req, struct http_response *resp, json_t *body)
-{
-	struct sx_error err;
-	int rc;
-
-	if (body == NULL) {
-		sx_error_set(&err, SX_ENOMEM, NULL, NULL);
-		return http_respond_error(resp, req, &err);
-	}
-	rc = http_respond_json(resp, 200, body);
-	json_decref(body);
-	return rc;
-}
-
 int ledger_proof_inclusion_get(struct http_request *req, struct http_response *resp)
 {
 	struct service_ledger_proof proof;
@@ -161,8 +147,7 @@ int ledger_proof_inclusion_get(struct http_request *req, struct http_response *r
 	    ledger__query_u64(&size, req, "size", &err) < 0 ||
 	    service_ledger_prove_inclusion(&proof, req->app->svc, index, size, &err) < 0)
 		return http_respond_error(resp, req, &err);
-	return ledger__send(req, resp,
-			    json_pack("{s:s,s:I,s:I,s:o,s:o,s:o}", "hash", proof.hash_name, "index",
+	return http_respond_json_take(resp, req, 200, json_pack("{s:s,s:I,s:I,s:o,s:o,s:o}", "hash", proof.hash_name, "index",
 				      (json_int_t)proof.index, "size", (json_int_t)proof.size,
 				      "leaf_hash", ledger__b64(&proof.leaf_hash), "root",
 				      ledger__b64(&proof.root), "proof", ledger__path_json(&proof)));
@@ -179,8 +164,7 @@ int ledger_proof_consistency_get(struct http_request *req, struct http_response 
 	    ledger__query_u64(&to, req, "to", &err) < 0 ||
 	    service_ledger_prove_consistency(&proof, req->app->svc, from, to, &err) < 0)
 		return http_respond_error(resp, req, &err);
-	return ledger__send(req, resp,
-			    json_pack("{s:s,s:I,s:I,s:o,s:o,s:o}", "hash", proof.hash_name, "from",
+	return http_respond_json_take(resp, req, 200, json_pack("{s:s,s:I,s:I,s:o,s:o,s:o}", "hash", proof.hash_name, "from",
 				      (json_int_t)proof.from, "to", (json_int_t)proof.to,
 				      "from_root", ledger__b64(&proof.from_root), "to_root",
 				      ledger__b64(&proof.root), "proof", ledger__path_json(&proof)));

@@ -20,57 +20,13 @@
 
 #include "base/mem.h"
 #include "http/handlers.h"
+#include "http/html.h"
 #include "http/lists_api.h"
 #include "http/lists_handlers.h"
 #include "service/auth.h"
 #include "service/imports.h"
 #include "service/lists.h"
 #include "service/matter_json.h"
-
-static int lists_api__actor(struct service_actor *out, struct http_request *req,
-			    struct sx_error *err)
-{
-	int rc = http_session_actor(out, req, err);
-
-	if (rc < 0)
-		return rc;
-	return service_check_csrf(out, http_request_header(req, HTTP_CSRF_HEADER), err);
-}
-
-static int lists_api__send(struct http_request *req, struct http_response *resp, int status,
-			   json_t *body)
-{
-	struct sx_error err;
-	int rc;
-
-	if (body == NULL) {
-		sx_error_set(&err, SX_ENOMEM, NULL, NULL);
-		return http_respond_error(resp, req, &err);
-	}
-	rc = http_respond_json(resp, status, body);
-	json_decref(body);
-	return rc;
-}
-
-/* Reads :n as a version number (1–9 digits). */
-static int lists_api__version_param(int64_t *out, struct http_request *req, struct sx_error *err)
-{
-	const char *text = http_request_param(req, "n");
-	size_t len = text ? strlen(text) : 0;
-	int64_t v = 0;
-
-	if (len == 0 || len > 9)
-		return sx_error_set(err, SX_EINVALID, "bad_version", "版本号无效");
-	for (size_t i = 0; i < len; i++) {
-		if (text[i] < '0' || text[i] > '9')
-			return sx_error_set(err, SX_EINVALID, "bad_version", "版本号无效");
-		v = v * 10 + (text[i] - '0');
-	}
-	if (v == 0)
-		return sx_error_set(err, SX_EINVALID, "bad_version", "版本号无效");
-	*out = v;
-	return 0;
-}
 
 /* Reads body["matters"] into an array of matters (caller clears each, frees). */
 static int lists_api__matters(struct matter **out, size_t *count, json_t *body,
@@ -120,7 +76,7 @@ int api_list_submit(struct http_request *req, struct http_response *resp)
 	int rc;
 
 	sx_error_clear(&err);
-	if ((rc = lists_api__actor(&actor, req, &err)) < 0 ||
+	if ((rc = http_session_actor_for_write(&actor, req, &err)) < 0 ||
 	    (rc = http_request_json(&body, req, &err)) < 0 ||
 	    (rc = http_json_check_fields(body, fields, &err)) < 0 ||
 	    (rc = http_json_string(&effective_from, NULL, body, "effective_from", &err)) < 0 ||
@@ -134,7 +90,7 @@ int api_list_submit(struct http_request *req, struct http_response *resp)
 	}
 	lists_api__matters_free(items, count);
 	json_decref(body);
-	return lists_api__send(req, resp, 201, json_pack("{s:o}", "version", lists_version_json(&v)));
+	return http_respond_json_take(resp, req, 201, json_pack("{s:o}", "version", lists_version_json(&v)));
 }
 
 static int lists_api__decide(struct http_request *req, struct http_response *resp, bool approve)
@@ -149,8 +105,9 @@ static int lists_api__decide(struct http_request *req, struct http_response *res
 	int rc;
 
 	sx_error_clear(&err);
-	if ((rc = lists_api__actor(&actor, req, &err)) < 0 ||
-	    (rc = lists_api__version_param(&version, req, &err)) < 0)
+	if ((rc = http_session_actor_for_write(&actor, req, &err)) < 0 ||
+	    (rc = html_number_arg(&version, http_request_param(req, "n"), 0, "bad_version",
+				  "版本号无效", &err)) < 0)
 		return http_respond_error(resp, req, &err);
 	if (req->body_len > 0) {
 		json_t *n;
@@ -173,7 +130,7 @@ static int lists_api__decide(struct http_request *req, struct http_response *res
 	json_decref(body);
 	if (rc < 0)
 		return http_respond_error(resp, req, &err);
-	return lists_api__send(req, resp, 200, json_pack("{s:o}", "version", lists_version_json(&v)));
+	return http_respond_json_take(resp, req, 200, json_pack("{s:o}", "version", lists_version_json(&v)));
 }
 
 int api_list_approve(struct http_request *req, struct http_response *resp)
@@ -217,7 +174,7 @@ static int lists_api__import_failed(struct http_request *req, struct http_respon
 		return http_respond_error(resp, req, err);
 	body = json_pack("{s:{s:s,s:s},s:o}", "error", "code", err->code, "message", err->message,
 			 "report", lists_import_report_json(&result->report));
-	return lists_api__send(req, resp, http_status_for_error(err->rc), body);
+	return http_respond_json_take(resp, req, http_status_for_error(err->rc), body);
 }
 
 static int lists_api__csv_body(struct http_request *req, struct sx_error *err)
@@ -240,7 +197,7 @@ int api_import_officers(struct http_request *req, struct http_response *resp)
 
 	memset(&result, 0, sizeof(result));
 	sx_error_clear(&err);
-	if ((rc = lists_api__actor(&actor, req, &err)) < 0 ||
+	if ((rc = http_session_actor_for_write(&actor, req, &err)) < 0 ||
 	    (rc = lists_api__csv_body(req, &err)) < 0)
 		return http_respond_error(resp, req, &err);
 	rc = service_import_officers(&result, &imported, req->app->svc, &actor,
@@ -251,7 +208,7 @@ int api_import_officers(struct http_request *req, struct http_response *resp)
 		import_result_clear(&result);
 		return rc;
 	}
-	rc = lists_api__send(req, resp, 201,
+	rc = http_respond_json_take(resp, req, 201,
 			     json_pack("{s:I,s:I}", "imported", (json_int_t)imported, "rows",
 				       (json_int_t)result.report.rows));
 	import_result_clear(&result);
@@ -268,7 +225,7 @@ int api_import_matters(struct http_request *req, struct http_response *resp)
 
 	memset(&result, 0, sizeof(result));
 	sx_error_clear(&err);
-	if ((rc = lists_api__actor(&actor, req, &err)) < 0 ||
+	if ((rc = http_session_actor_for_write(&actor, req, &err)) < 0 ||
 	    (rc = lists_api__csv_body(req, &err)) < 0)
 		return http_respond_error(resp, req, &err);
 	rc = service_import_matters(&v, &result, req->app->svc, &actor,
@@ -280,7 +237,7 @@ int api_import_matters(struct http_request *req, struct http_response *resp)
 		import_result_clear(&result);
 		return rc;
 	}
-	rc = lists_api__send(req, resp, 201,
+	rc = http_respond_json_take(resp, req, 201,
 			     json_pack("{s:o,s:I}", "version", lists_version_json(&v), "rows",
 				       (json_int_t)result.report.rows));
 	import_result_clear(&result);

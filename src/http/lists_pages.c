@@ -46,6 +46,7 @@
 #include "domain/listdiff.h"
 #include "domain/matter.h"
 #include "http/handlers.h"
+#include "http/html.h"
 #include "http/lists_handlers.h"
 #include "http/template.h"
 #include "report/flowchart.h"
@@ -54,7 +55,6 @@
 #include "service/registry.h"
 
 #define LISTS_FRAGMENT_MAX HTTP_RESPONSE_MAX_BYTES
-#define LISTS_VERSION_MAX_DIGITS 9
 
 /* What every handler here reads first. */
 struct lists__request {
@@ -85,35 +85,6 @@ static const struct {
 
 /* ---- arguments ---- */
 
-static int lists__esc(struct buf *b, const char *s)
-{
-	return buf_append_html_escaped(b, s ? s : "", s ? strlen(s) : 0);
-}
-
-/* Appends s percent-encoded for a path segment or query value (RFC 3986
- * unreserved characters kept, every other byte as %XX). The output holds
- * only unreserved characters and '%', none special in HTML, so it may stand
- * in a quoted attribute as is. */
-static int lists__url(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	int rc = 0;
-
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p && rc == 0; p++) {
-		unsigned char c = *p;
-
-		if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    c == '-' || c == '.' || c == '_' || c == '~') {
-			rc = buf_append_char(b, (char)c);
-		} else {
-			char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
-
-			rc = buf_append(b, enc, 3);
-		}
-	}
-	return rc;
-}
-
 /*
  * Reads a version number: absent or empty = 0 (the version in force) unless
  * required; otherwise 1–9 decimal digits, and not 0 when required. Anything
@@ -121,23 +92,11 @@ static int lists__url(struct buf *b, const char *s)
  */
 static int lists__version_arg(int64_t *out, const char *text, bool required, struct sx_error *err)
 {
-	size_t len = text ? strlen(text) : 0;
-	int64_t v = 0;
+	int rc = html_number_arg(out, text, 0, "bad_version", "版本号无效", err);
 
-	*out = 0;
-	if (len == 0 && !required)
-		return 0;
-	if (len == 0 || len > LISTS_VERSION_MAX_DIGITS)
+	if (rc == 0 && required && *out == 0)
 		return sx_error_set(err, SX_EINVALID, "bad_version", "版本号无效");
-	for (size_t i = 0; i < len; i++) {
-		if (text[i] < '0' || text[i] > '9')
-			return sx_error_set(err, SX_EINVALID, "bad_version", "版本号无效");
-		v = v * 10 + (text[i] - '0');
-	}
-	if (required && v == 0)
-		return sx_error_set(err, SX_EINVALID, "bad_version", "版本号无效");
-	*out = v;
-	return 0;
+	return rc;
 }
 
 /* ?view=: absent, empty or "all" = every matter. */
@@ -204,7 +163,7 @@ static int lists__begin(struct lists__request *out, struct http_request *req,
 		out->actor = actor;
 	buf_init(&url, 1024);
 	if ((rc = buf_append_str(&url, "/agencies/")) == 0 &&
-	    (rc = lists__url(&url, out->agency_id)) == 0 &&
+	    (rc = html_url_value(&url, out->agency_id)) == 0 &&
 	    (out->agency_url = pool_strdup(req->pool, url.data)) == NULL)
 		rc = SX_ENOMEM;
 	buf_free(&url);
@@ -269,7 +228,7 @@ static int lists__matter_href(struct buf *b, const char *agency_url, const char 
 	int rc;
 
 	if ((rc = buf_append_str(b, agency_url)) < 0 ||
-	    (rc = buf_append_str(b, "/matters/")) < 0 || (rc = lists__url(b, code)) < 0 ||
+	    (rc = buf_append_str(b, "/matters/")) < 0 || (rc = html_url_value(b, code)) < 0 ||
 	    (rc = buf_append_str(b, suffix)) < 0)
 		return rc;
 	return lists__version_query(b, version);
@@ -283,7 +242,7 @@ static int lists__matter_link(struct buf *b, const struct lists__request *lr,
 
 	if ((rc = buf_append_str(b, "<a href=\"")) < 0 ||
 	    (rc = lists__matter_href(b, lr->agency_url, m->code, "", version)) < 0 ||
-	    (rc = buf_append_str(b, "\">")) < 0 || (rc = lists__esc(b, m->name)) < 0)
+	    (rc = buf_append_str(b, "\">")) < 0 || (rc = html_text(b, m->name)) < 0)
 		return rc;
 	return buf_append_str(b, "</a>");
 }
@@ -338,7 +297,7 @@ static int lists__badge(struct buf *b, const struct service_list_version *v)
 	lists__state(v, &code, &label);
 	if ((rc = buf_append_str(b, "<span class=\"badge badge-")) < 0 ||
 	    (rc = buf_append_str(b, code)) < 0 || (rc = buf_append_str(b, "\">")) < 0 ||
-	    (rc = lists__esc(b, label)) < 0)
+	    (rc = html_text(b, label)) < 0)
 		return rc;
 	return buf_append_str(b, "</span>");
 }
@@ -358,13 +317,13 @@ static int lists__state_notice(struct buf *b, const struct lists__request *lr,
 		return rc;
 	if (strcmp(code, "upcoming") == 0) {
 		if ((rc = buf_append_str(b, "本版清单已发布，将于 ")) < 0 ||
-		    (rc = lists__esc(b, v->effective_from)) < 0 ||
+		    (rc = html_text(b, v->effective_from)) < 0 ||
 		    (rc = buf_append_str(b, " 起生效；在此之前执行")) < 0)
 			return rc;
 	} else if (strcmp(code, "expired") == 0) {
 		if ((rc = buf_append_str(b, "本版清单已失效")) < 0 ||
 		    (v->effective_to[0] && ((rc = buf_append_str(b, "（有效期至 ")) < 0 ||
-					    (rc = lists__esc(b, v->effective_to)) < 0 ||
+					    (rc = html_text(b, v->effective_to)) < 0 ||
 					    (rc = buf_append_str(b, "）")) < 0)) ||
 		    (rc = buf_append_str(b, "，仅供查阅；请以")) < 0)
 			return rc;
@@ -399,7 +358,7 @@ static int lists__banner(struct buf *b, const struct lists__request *lr,
 		    (rc = lists__version_query(b, lr->version)) < 0 ||
 		    (rc = buf_appendf(b, "\">第 %lld 版执法事项清单</a>（", (long long)v->version)) <
 			    0 ||
-		    (rc = lists__esc(b, v->effective_from)) < 0 ||
+		    (rc = html_text(b, v->effective_from)) < 0 ||
 		    (rc = buf_append_str(b, " 起生效） ")) < 0 || (rc = lists__badge(b, v)) < 0 ||
 		    (rc = buf_append_str(b, "</p>")) < 0)
 			return rc;
@@ -410,14 +369,14 @@ static int lists__banner(struct buf *b, const struct lists__request *lr,
 	    (rc = lists__badge(b, v)) < 0 || (rc = buf_append_str(b, "</p>")) < 0 ||
 	    (rc = lists__state_notice(b, lr, v)) < 0 ||
 	    (rc = buf_append_str(b, "<dl class=\"fields\"><dt>生效日期</dt><dd>")) < 0 ||
-	    (rc = lists__esc(b, v->effective_from)) < 0 || (rc = buf_append_str(b, "</dd>")) < 0)
+	    (rc = html_text(b, v->effective_from)) < 0 || (rc = buf_append_str(b, "</dd>")) < 0)
 		return rc;
 	if (v->effective_to[0] &&
 	    ((rc = buf_append_str(b, "<dt>失效日期</dt><dd>")) < 0 ||
-	     (rc = lists__esc(b, v->effective_to)) < 0 || (rc = buf_append_str(b, "</dd>")) < 0))
+	     (rc = html_text(b, v->effective_to)) < 0 || (rc = buf_append_str(b, "</dd>")) < 0))
 		return rc;
 	if ((rc = buf_append_str(b, "<dt>修订说明</dt><dd class=\"text\">")) < 0 ||
-	    (rc = lists__esc(b, v->summary)) < 0 ||
+	    (rc = html_text(b, v->summary)) < 0 ||
 	    (rc = buf_append_str(b, "</dd></dl><p class=\"list-links\"><a href=\"")) < 0 ||
 	    (rc = buf_append_str(b, lr->agency_url)) < 0 ||
 	    (rc = buf_appendf(b, "/versions/%lld\">本版变更内容</a> · <a href=\"",
@@ -449,7 +408,7 @@ static int lists__tags(struct buf *b, const struct matter *m)
 	}
 	if (m->av_requirement != MATTER_AV_NONE) {
 		if ((rc = buf_append_str(b, "<span class=\"tag tag-av\">音像记录：")) < 0 ||
-		    (rc = lists__esc(b, matter_av_label(m->av_requirement))) < 0 ||
+		    (rc = html_text(b, matter_av_label(m->av_requirement))) < 0 ||
 		    (rc = buf_append_str(b, "</span>")) < 0)
 			return rc;
 		any = true;
@@ -461,9 +420,9 @@ static int lists__tags(struct buf *b, const struct matter *m)
 
 static int lists__basis_text(struct buf *b, const struct matter_basis *basis)
 {
-	int rc = lists__esc(b, basis->law);
+	int rc = html_text(b, basis->law);
 
-	return rc < 0 ? rc : lists__esc(b, basis->article);
+	return rc < 0 ? rc : html_text(b, basis->article);
 }
 
 /* "0.00 元 至 5,000.00 元"; "不罚款" when the range is nothing. */
@@ -491,13 +450,13 @@ static int lists__discretion_table(struct buf *b, const struct matter *m)
 		const char *level = matter_discretion_level_label(d->level);
 
 		if ((rc = buf_append_str(b, "<tr><td data-label=\"违法情节\" class=\"text\">")) < 0 ||
-		    (rc = lists__esc(b, d->circumstance)) < 0 ||
+		    (rc = html_text(b, d->circumstance)) < 0 ||
 		    (rc = buf_append_str(b, "</td><td data-label=\"裁量阶次\">")) < 0 ||
-		    (rc = lists__esc(b, level[0] ? level : d->level)) < 0 ||
+		    (rc = html_text(b, level[0] ? level : d->level)) < 0 ||
 		    (rc = buf_append_str(b, "</td><td data-label=\"罚款幅度\">")) < 0 ||
 		    (rc = lists__fine_range(b, d)) < 0 ||
 		    (rc = buf_append_str(b, "</td><td data-label=\"其他处罚\" class=\"text\">")) < 0 ||
-		    (rc = lists__esc(b, d->other[0] ? d->other : "—")) < 0)
+		    (rc = html_text(b, d->other[0] ? d->other : "—")) < 0)
 			break;
 		rc = buf_append_str(b, "</td></tr>\n");
 	}
@@ -516,7 +475,7 @@ static int lists__av_stages(struct buf *b, const struct matter *m)
 	rc = buf_append_str(b, "<ul class=\"av-stages\">");
 	for (size_t i = 0; i < m->av_stage_count && rc == 0; i++) {
 		if ((rc = buf_append_str(b, "<li>")) < 0 ||
-		    (rc = lists__esc(b, m->av_stages[i].stage)) < 0 ||
+		    (rc = html_text(b, m->av_stages[i].stage)) < 0 ||
 		    (m->av_stages[i].full_process &&
 		     (rc = buf_append_str(b, " <span class=\"tag tag-full\">全过程</span>")) < 0))
 			break;
@@ -537,10 +496,10 @@ static int lists__type_options(struct buf *b, bool by_type, enum matter_act_type
 		const char *label = matter_act_type_label((enum matter_act_type)t);
 
 		if ((rc = buf_append_str(b, "<option value=\"")) < 0 ||
-		    (rc = lists__esc(b, label)) < 0 ||
+		    (rc = html_text(b, label)) < 0 ||
 		    (rc = buf_append_str(b, by_type && t == (int)chosen ? "\" selected>" : "\">")) <
 			    0 ||
-		    (rc = lists__esc(b, label)) < 0)
+		    (rc = html_text(b, label)) < 0)
 			break;
 		rc = buf_append_str(b, "</option>");
 	}
@@ -560,13 +519,13 @@ static int lists__matter_rows(struct buf *b, size_t *shown, const struct lists__
 			continue;
 		(*shown)++;
 		if ((rc = buf_append_str(b, "<tr><td data-label=\"编码\"><code>")) < 0 ||
-		    (rc = lists__esc(b, m->code)) < 0 ||
+		    (rc = html_text(b, m->code)) < 0 ||
 		    (rc = buf_append_str(b, "</code></td><td data-label=\"事项名称\">")) < 0 ||
 		    (rc = lists__matter_link(b, lr, m, lr->version)) < 0 ||
 		    (rc = buf_append_str(b, "</td><td data-label=\"类别\">")) < 0 ||
-		    (rc = lists__esc(b, matter_act_type_label(m->act_type))) < 0 ||
+		    (rc = html_text(b, matter_act_type_label(m->act_type))) < 0 ||
 		    (rc = buf_append_str(b, "</td><td data-label=\"责任单位\">")) < 0 ||
-		    (rc = lists__esc(b, m->unit)) < 0 ||
+		    (rc = html_text(b, m->unit)) < 0 ||
 		    (rc = buf_append_str(b, "</td><td data-label=\"标记\">")) < 0 ||
 		    (rc = lists__tags(b, m)) < 0)
 			break;
@@ -659,14 +618,14 @@ static int lists__steps(struct buf *b, const struct matter *m)
 		const struct matter_step *s = &m->steps[i];
 
 		if ((rc = buf_append_str(b, "<li><strong>")) < 0 ||
-		    (rc = lists__esc(b, s->title)) < 0 ||
+		    (rc = html_text(b, s->title)) < 0 ||
 		    (rc = buf_append_str(b, "</strong>")) < 0 ||
 		    (s->days > 0 &&
 		     (rc = buf_appendf(b, " <span class=\"days\">（%d 个工作日）</span>", s->days)) <
 			     0) ||
 		    (s->detail[0] &&
 		     ((rc = buf_append_str(b, "<p class=\"text\">")) < 0 ||
-		      (rc = lists__esc(b, s->detail)) < 0 || (rc = buf_append_str(b, "</p>")) < 0)))
+		      (rc = html_text(b, s->detail)) < 0 || (rc = buf_append_str(b, "</p>")) < 0)))
 			break;
 		rc = buf_append_str(b, "</li>");
 	}
@@ -688,7 +647,7 @@ static int lists__guide(struct buf *b, const struct matter *m)
 		return rc;
 	for (size_t i = 0; i < g->material_count && rc == 0; i++) {
 		if ((rc = buf_append_str(b, "<li class=\"text\">")) < 0 ||
-		    (rc = lists__esc(b, g->materials[i])) < 0)
+		    (rc = html_text(b, g->materials[i])) < 0)
 			break;
 		rc = buf_append_str(b, "</li>");
 	}
@@ -702,13 +661,13 @@ static int lists__guide(struct buf *b, const struct matter *m)
 	} else if ((rc = matter_format_fen(fee, sizeof(fee), g->fee_fen)) == 0 &&
 		   (rc = buf_append_str(b, fee)) == 0 && g->fee_basis[0]) {
 		if ((rc = buf_append_str(b, "（收费依据：")) == 0 &&
-		    (rc = lists__esc(b, g->fee_basis)) == 0)
+		    (rc = html_text(b, g->fee_basis)) == 0)
 			rc = buf_append_str(b, "）");
 	}
 	if (rc < 0 || (rc = buf_append_str(b, "</dd>")) < 0)
 		return rc;
 	if (g->place[0] && ((rc = buf_append_str(b, "<dt>办理地点</dt><dd class=\"text\">")) < 0 ||
-			    (rc = lists__esc(b, g->place)) < 0 ||
+			    (rc = html_text(b, g->place)) < 0 ||
 			    (rc = buf_append_str(b, "</dd>")) < 0))
 		return rc;
 	return buf_append_str(b, "</dl>");
@@ -721,7 +680,7 @@ static int lists__av_section(struct buf *b, const struct matter *m)
 	if (m->av_requirement == MATTER_AV_NONE)
 		return buf_append_str(b, "<p>本事项没有音像记录要求。</p>");
 	if ((rc = buf_append_str(b, "<p>音像记录要求：<strong>")) < 0 ||
-	    (rc = lists__esc(b, matter_av_label(m->av_requirement))) < 0 ||
+	    (rc = html_text(b, matter_av_label(m->av_requirement))) < 0 ||
 	    (rc = buf_append_str(b, "</strong>。需记录的环节（标注“全过程”的环节从开始到结束"
 				    "不间断记录）：</p>")) < 0)
 		return rc;
@@ -894,7 +853,7 @@ static int lists__random_body(struct buf *b, const struct lists__request *lr,
 		const struct matter *m = &l->items[i];
 
 		if ((rc = buf_append_str(b, "<tr><td data-label=\"编码\"><code>")) < 0 ||
-		    (rc = lists__esc(b, m->code)) < 0 ||
+		    (rc = html_text(b, m->code)) < 0 ||
 		    (rc = buf_append_str(b, "</code></td><td data-label=\"事项名称\">")) < 0 ||
 		    (rc = lists__matter_link(b, lr, m, lr->version)) < 0 ||
 		    (rc = buf_append_str(b, "</td><td data-label=\"实施依据\"><span>")) < 0 ||
@@ -903,7 +862,7 @@ static int lists__random_body(struct buf *b, const struct lists__request *lr,
 		    (m->basis_count > 1 &&
 		     (rc = buf_appendf(b, " <small>等 %zu 项依据</small>", m->basis_count)) < 0) ||
 		    (rc = buf_append_str(b, "</span></td><td data-label=\"责任单位\">")) < 0 ||
-		    (rc = lists__esc(b, m->unit)) < 0)
+		    (rc = html_text(b, m->unit)) < 0)
 			break;
 		rc = buf_append_str(b, "</td></tr>\n");
 	}
@@ -923,7 +882,7 @@ static int lists__discretion_body(struct buf *b, const struct lists__request *lr
 		if ((rc = buf_append_str(b, "<section class=\"discretion-matter\"><h2>")) < 0 ||
 		    (rc = lists__matter_link(b, lr, m, lr->version)) < 0 ||
 		    (rc = buf_append_str(b, " <small><code>")) < 0 ||
-		    (rc = lists__esc(b, m->code)) < 0 ||
+		    (rc = html_text(b, m->code)) < 0 ||
 		    (rc = buf_append_str(b, "</code></small></h2>\n")) < 0 ||
 		    (rc = lists__discretion_table(b, m)) < 0)
 			break;
@@ -947,10 +906,10 @@ static int lists__av_body(struct buf *b, const struct lists__request *lr,
 		if ((rc = buf_append_str(b, "<tr><td data-label=\"事项\"><span>")) < 0 ||
 		    (rc = lists__matter_link(b, lr, m, lr->version)) < 0 ||
 		    (rc = buf_append_str(b, " <small><code>")) < 0 ||
-		    (rc = lists__esc(b, m->code)) < 0 ||
+		    (rc = html_text(b, m->code)) < 0 ||
 		    (rc = buf_append_str(b, "</code></small></span></td>")) < 0 ||
 		    (rc = buf_append_str(b, "<td data-label=\"要求\">")) < 0 ||
-		    (rc = lists__esc(b, matter_av_label(m->av_requirement))) < 0 ||
+		    (rc = html_text(b, matter_av_label(m->av_requirement))) < 0 ||
 		    (rc = buf_append_str(b, "</td><td data-label=\"需记录的环节\">")) < 0 ||
 		    (rc = lists__av_stages(b, m)) < 0)
 			break;
@@ -1093,7 +1052,7 @@ static int lists__until(struct buf *b, const struct service_list_version *v)
 		if ((rc = buf_append_str(b, " 至 ")) < 0)
 			return rc;
 	}
-	return lists__esc(b, v->effective_to[0] ? v->effective_to : "—");
+	return html_text(b, v->effective_to[0] ? v->effective_to : "—");
 }
 
 static int lists__version_rows(struct buf *b, const struct lists__request *lr,
@@ -1107,13 +1066,13 @@ static int lists__version_rows(struct buf *b, const struct lists__request *lr,
 
 		if ((rc = buf_appendf(b, "<tr><td data-label=\"版本\">第 %lld 版</td>"
 					 "<td data-label=\"生效日期\">", n)) < 0 ||
-		    (rc = lists__esc(b, v->effective_from)) < 0 ||
+		    (rc = html_text(b, v->effective_from)) < 0 ||
 		    (rc = buf_append_str(b, "</td><td data-label=\"失效日期\"><span>")) < 0 ||
 		    (rc = lists__until(b, v)) < 0 ||
 		    (rc = buf_appendf(b, "</span></td><td data-label=\"事项数\">%lld 项</td>"
 					 "<td data-label=\"修订说明\" class=\"text\">",
 				      (long long)v->item_count)) < 0 ||
-		    (rc = lists__esc(b, v->summary)) < 0 ||
+		    (rc = html_text(b, v->summary)) < 0 ||
 		    (rc = buf_append_str(b, "</td><td data-label=\"查看\"><span><a href=\"")) < 0 ||
 		    (rc = buf_append_str(b, lr->agency_url)) < 0 ||
 		    (rc = buf_appendf(b, "/matters?version=%lld\">查看清单</a> · <a href=\"", n)) <
@@ -1221,11 +1180,11 @@ static int lists__diff_entry(struct buf *b, const struct lists__request *lr,
 	    (rc = buf_append_str(b, "\"><h3><span class=\"badge badge-")) < 0 ||
 	    (rc = buf_append_str(b, kind)) < 0 || (rc = buf_append_str(b, "\">")) < 0 ||
 	    (rc = buf_append_str(b, lists__kind_label(e->kind))) < 0 ||
-	    (rc = buf_append_str(b, "</span> <code>")) < 0 || (rc = lists__esc(b, e->code)) < 0 ||
+	    (rc = buf_append_str(b, "</span> <code>")) < 0 || (rc = html_text(b, e->code)) < 0 ||
 	    (rc = buf_append_str(b, "</code> <a href=\"")) < 0 ||
 	    (rc = lists__matter_href(b, lr->agency_url, e->code, "",
 				     e->kind == LISTDIFF_REMOVED ? from : to)) < 0 ||
-	    (rc = buf_append_str(b, "\">")) < 0 || (rc = lists__esc(b, e->name)) < 0 ||
+	    (rc = buf_append_str(b, "\">")) < 0 || (rc = html_text(b, e->name)) < 0 ||
 	    (rc = buf_append_str(b, "</a></h3>\n<ul class=\"diff\">")) < 0)
 		return rc;
 	for (size_t i = 0; i < e->line_count && rc == 0; i++) {
@@ -1234,7 +1193,7 @@ static int lists__diff_entry(struct buf *b, const struct lists__request *lr,
 
 		if ((rc = buf_append_str(b, add ? "<li class=\"add\">+ <ins>"
 						: "<li class=\"del\">− <del>")) < 0 ||
-		    (rc = lists__esc(b, line->text)) < 0)
+		    (rc = html_text(b, line->text)) < 0)
 			break;
 		rc = buf_append_str(b, add ? "</ins></li>\n" : "</del></li>\n");
 	}
@@ -1354,21 +1313,6 @@ static const char *lists__or_null(const char *s)
 	return s && s[0] ? s : NULL;
 }
 
-/* Sends body (taking the reference), or a 503 when building it failed. */
-static int lists__send(struct http_request *req, struct http_response *resp, json_t *body)
-{
-	struct sx_error err;
-	int rc;
-
-	if (body == NULL) {
-		sx_error_set(&err, SX_ENOMEM, NULL, NULL);
-		return http_respond_error(resp, req, &err);
-	}
-	rc = http_respond_json(resp, 200, body);
-	json_decref(body);
-	return rc;
-}
-
 json_t *lists_version_json(const struct service_list_version *v)
 {
 	json_t *obj = json_pack(
@@ -1427,7 +1371,7 @@ int api_matters_list(struct http_request *req, struct http_response *resp)
 			list = NULL;
 		}
 	}
-	rc = lists__send(req, resp, lists__with_version(&l->version, "matters", list));
+	rc = http_respond_json_take(resp, req, 200, lists__with_version(&l->version, "matters", list));
 	service_list_clear(l);
 	return rc;
 }
@@ -1443,8 +1387,7 @@ int api_matter_get(struct http_request *req, struct http_response *resp)
 	if (lists__begin(&lr, req, true, &err) < 0 ||
 	    lists__get(&l, req, &lr, SERVICE_LIST_ALL, http_request_param(req, "code"), &err) < 0)
 		return http_respond_error(resp, req, &err);
-	rc = lists__send(req, resp,
-			 lists__with_version(&l->version, "matter",
+	rc = http_respond_json_take(resp, req, 200, lists__with_version(&l->version, "matter",
 					     matter_json_write(&l->items[0])));
 	service_list_clear(l);
 	return rc;
@@ -1470,7 +1413,7 @@ int api_list_versions_list(struct http_request *req, struct http_response *resp)
 		}
 	}
 	sx_free(items);
-	return lists__send(req, resp, list ? json_pack("{s:o}", "versions", list) : NULL);
+	return http_respond_json_take(resp, req, 200, list ? json_pack("{s:o}", "versions", list) : NULL);
 }
 
 static json_t *lists__diff_json(const struct listdiff *d, const struct service_list_version *from)
@@ -1528,7 +1471,7 @@ int api_list_version_get(struct http_request *req, struct http_response *resp)
 	if (service_list_diff(&diff, from, to, req->app->svc, lr.actor, lr.agency_id, 0, n, &err) <
 	    0)
 		return http_respond_error(resp, req, &err);
-	rc = lists__send(req, resp, lists__with_version(to, "diff", lists__diff_json(&diff, from)));
+	rc = http_respond_json_take(resp, req, 200, lists__with_version(to, "diff", lists__diff_json(&diff, from)));
 	listdiff_free(&diff);
 	return rc;
 }

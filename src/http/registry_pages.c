@@ -27,40 +27,12 @@
 #include "base/mem.h"
 #include "domain/officer.h"
 #include "http/handlers.h"
+#include "http/html.h"
 #include "http/template.h"
 #include "service/registry.h"
 
 #define REGISTRY_FRAGMENT_MAX (1u << 20)
 #define REGISTRY_PAGE_SIZE 20
-
-static int registry__esc(struct buf *b, const char *s)
-{
-	return buf_append_html_escaped(b, s ? s : "", s ? strlen(s) : 0);
-}
-
-/* Appends s percent-encoded for a URL query value or path segment (RFC 3986
- * unreserved characters kept, every other byte as %XX). The output holds only
- * unreserved characters and '%', none of them special in HTML, so it may stand
- * in a quoted attribute as is. */
-static int registry__url_value(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	int rc = 0;
-
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p && rc == 0; p++) {
-		unsigned char c = *p;
-
-		if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    c == '-' || c == '.' || c == '_' || c == '~') {
-			rc = buf_append_char(b, (char)c);
-		} else {
-			char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
-
-			rc = buf_append(b, enc, 3);
-		}
-	}
-	return rc;
-}
 
 /* ---- agencies ---- */
 
@@ -105,17 +77,17 @@ static int registry__agency_groups(struct buf *b, const struct service_agency *i
 			if (i > 0 && (rc = buf_append_str(b, "</ul></section>\n")) < 0)
 				break;
 			if ((rc = buf_append_str(b, "<section class=\"agency-group\"><h2>")) < 0 ||
-			    (rc = registry__esc(b, label[0] ? label : "其他")) < 0 ||
+			    (rc = html_text(b, label[0] ? label : "其他")) < 0 ||
 			    (rc = buf_append_str(b, " · 行政区划代码 ")) < 0 ||
-			    (rc = registry__esc(b, a->region_code)) < 0 ||
+			    (rc = html_text(b, a->region_code)) < 0 ||
 			    (rc = buf_append_str(b, "</h2><ul class=\"agency-list\">")) < 0)
 				break;
 		}
 		if ((rc = buf_append_str(b, "<li><a href=\"/agencies/")) < 0 ||
-		    (rc = registry__esc(b, a->id)) < 0 || (rc = buf_append_str(b, "\">")) < 0 ||
-		    (rc = registry__esc(b, a->name)) < 0 ||
+		    (rc = html_text(b, a->id)) < 0 || (rc = buf_append_str(b, "\">")) < 0 ||
+		    (rc = html_text(b, a->name)) < 0 ||
 		    (rc = buf_append_str(b, "</a> <small>统一社会信用代码 ")) < 0 ||
-		    (rc = registry__esc(b, a->credit_code)) < 0)
+		    (rc = html_text(b, a->credit_code)) < 0)
 			break;
 		rc = buf_append_str(b, "</small></li>");
 	}
@@ -191,30 +163,6 @@ int page_agency(struct http_request *req, struct http_response *resp)
 
 /* ---- officers ---- */
 
-/* Reads a page number: absent or empty = 1; otherwise 1–9 digits, else SX_EINVALID "bad_page". */
-static int registry__page_arg(int64_t *out, const char *text, int64_t absent,
-			      struct sx_error *err)
-{
-	int64_t v = 0;
-	size_t len;
-
-	*out = absent;
-	if (text == NULL || text[0] == '\0')
-		return 0;
-	len = strlen(text);
-	if (len > 9)
-		return sx_error_set(err, SX_EINVALID, "bad_page", "页码或每页条数超出范围");
-	for (size_t i = 0; i < len; i++) {
-		if (text[i] < '0' || text[i] > '9')
-			return sx_error_set(err, SX_EINVALID, "bad_page", "页码或每页条数不是数字");
-		v = v * 10 + (text[i] - '0');
-	}
-	if (v < 1)
-		return sx_error_set(err, SX_EINVALID, "bad_page", "页码或每页条数超出范围");
-	*out = v;
-	return 0;
-}
-
 static int registry__officer_rows(struct buf *b, const struct service_officer_page *p)
 {
 	int rc = 0;
@@ -224,77 +172,30 @@ static int registry__officer_rows(struct buf *b, const struct service_officer_pa
 		enum officer_credential_state state = (enum officer_credential_state)o->state;
 
 		if ((rc = buf_append_str(b, "<tr><td data-label=\"姓名\">")) < 0 ||
-		    (rc = registry__esc(b, o->name)) < 0 ||
+		    (rc = html_text(b, o->name)) < 0 ||
 		    (rc = buf_append_str(b, "</td><td data-label=\"执法证号\">"
 					    "<a href=\"/verify/officer?cert=")) < 0 ||
-		    (rc = registry__url_value(b, o->cert_no)) < 0 ||
-		    (rc = buf_append_str(b, "\">")) < 0 || (rc = registry__esc(b, o->cert_no)) < 0 ||
+		    (rc = html_url_value(b, o->cert_no)) < 0 ||
+		    (rc = buf_append_str(b, "\">")) < 0 || (rc = html_text(b, o->cert_no)) < 0 ||
 		    (rc = buf_append_str(b, "</a></td><td data-label=\"所属机关\">"
 					    "<a href=\"/agencies/")) < 0 ||
-		    (rc = registry__url_value(b, o->agency_id)) < 0 ||
+		    (rc = html_url_value(b, o->agency_id)) < 0 ||
 		    (rc = buf_append_str(b, "\">")) < 0 ||
-		    (rc = registry__esc(b, o->agency_name)) < 0 ||
+		    (rc = html_text(b, o->agency_name)) < 0 ||
 		    (rc = buf_append_str(b, "</a></td><td data-label=\"执法领域\">")) < 0 ||
-		    (rc = registry__esc(b, o->field)) < 0 ||
+		    (rc = html_text(b, o->field)) < 0 ||
 		    (rc = buf_append_str(b, "</td><td data-label=\"有效期\">")) < 0 ||
-		    (rc = registry__esc(b, o->valid_from)) < 0 ||
-		    (rc = buf_append_str(b, " 至 ")) < 0 || (rc = registry__esc(b, o->valid_to)) < 0 ||
+		    (rc = html_text(b, o->valid_from)) < 0 ||
+		    (rc = buf_append_str(b, " 至 ")) < 0 || (rc = html_text(b, o->valid_to)) < 0 ||
 		    (rc = buf_append_str(b, "</td><td data-label=\"状态\"><span class=\"state state-")) <
 			    0 ||
-		    (rc = registry__esc(b, officer_credential_state_code(state))) < 0 ||
+		    (rc = html_text(b, officer_credential_state_code(state))) < 0 ||
 		    (rc = buf_append_str(b, "\">")) < 0 ||
-		    (rc = registry__esc(b, officer_credential_state_label(state))) < 0)
+		    (rc = html_text(b, officer_credential_state_label(state))) < 0)
 			break;
 		rc = buf_append_str(b, "</span></td></tr>\n");
 	}
 	return rc;
-}
-
-/* One pager link: /officers?agency=…&q=…&page=N, escaped for an attribute. */
-static int registry__page_link(struct buf *b, const char *agency, const char *q, int64_t page,
-			       const char *rel, const char *text)
-{
-	int rc;
-
-	if ((rc = buf_append_str(b, "<a rel=\"")) < 0 || (rc = buf_append_str(b, rel)) < 0 ||
-	    (rc = buf_append_str(b, "\" href=\"/officers?")) < 0)
-		return rc;
-	if (agency && agency[0]) {
-		if ((rc = buf_append_str(b, "agency=")) < 0 ||
-		    (rc = registry__url_value(b, agency)) < 0 || (rc = buf_append_str(b, "&amp;")) < 0)
-			return rc;
-	}
-	if (q && q[0]) {
-		if ((rc = buf_append_str(b, "q=")) < 0 || (rc = registry__url_value(b, q)) < 0 ||
-		    (rc = buf_append_str(b, "&amp;")) < 0)
-			return rc;
-	}
-	if ((rc = buf_appendf(b, "page=%lld\">", (long long)page)) < 0 ||
-	    (rc = buf_append_str(b, text)) < 0)
-		return rc;
-	return buf_append_str(b, "</a>");
-}
-
-static int registry__pager(struct buf *b, const struct service_officer_page *p,
-			   const char *agency, const char *q)
-{
-	int64_t pages = (p->total + p->page_size - 1) / p->page_size;
-	int rc;
-
-	if (pages <= 1 && p->page <= 1)
-		return 0;
-	if ((rc = buf_append_str(b, "<nav class=\"pager\" aria-label=\"分页\">")) < 0)
-		return rc;
-	if (p->page > 1 &&
-	    (rc = registry__page_link(b, agency, q, p->page - 1, "prev", "上一页")) < 0)
-		return rc;
-	if ((rc = buf_appendf(b, " <span>第 %lld 页，共 %lld 页</span> ", (long long)p->page,
-			      (long long)(pages ? pages : 1))) < 0)
-		return rc;
-	if (p->page < pages &&
-	    (rc = registry__page_link(b, agency, q, p->page + 1, "next", "下一页")) < 0)
-		return rc;
-	return buf_append_str(b, "</nav>");
 }
 
 /* <option>s for the agency filter, the chosen one selected. */
@@ -311,9 +212,9 @@ static int registry__agency_options(struct buf *b, struct http_request *req, con
 		bool selected = chosen && strcmp(chosen, items[i].id) == 0;
 
 		if ((rc = buf_append_str(b, "<option value=\"")) < 0 ||
-		    (rc = registry__esc(b, items[i].id)) < 0 ||
+		    (rc = html_text(b, items[i].id)) < 0 ||
 		    (rc = buf_append_str(b, selected ? "\" selected>" : "\">")) < 0 ||
-		    (rc = registry__esc(b, items[i].name)) < 0)
+		    (rc = html_text(b, items[i].name)) < 0)
 			break;
 		rc = buf_append_str(b, "</option>");
 	}
@@ -337,7 +238,7 @@ int page_officers(struct http_request *req, struct http_response *resp)
 
 	memset(&page, 0, sizeof(page));
 	sx_error_clear(&err);
-	if (registry__page_arg(&paging.page, http_request_query(req, "page"), 1, &err) < 0 ||
+	if (html_page_arg(&paging.page, http_request_query(req, "page"), 1, &err) < 0 ||
 	    service_officer_list_public(&page, req->app->svc, &filter, &paging, &err) < 0)
 		return http_respond_error(resp, req, &err);
 	buf_init(&rows, REGISTRY_FRAGMENT_MAX);
@@ -348,7 +249,7 @@ int page_officers(struct http_request *req, struct http_response *resp)
 		goto cleanup;
 	}
 	if ((rc = registry__officer_rows(&rows, &page)) < 0 ||
-	    (rc = registry__pager(&pager, &page, agency, q)) < 0)
+	    (rc = html_pager(&pager, "/officers", agency, q, page.page, page.page_size, page.total)) < 0)
 		goto cleanup;
 	snprintf(total, sizeof(total), "%lld", (long long)page.total);
 	{
@@ -385,17 +286,6 @@ static const char *registry__or_null(const char *s)
 	return s && s[0] ? s : NULL;
 }
 
-static int registry__send(struct http_response *resp, json_t *body)
-{
-	int rc;
-
-	if (body == NULL)
-		return SX_ENOMEM;
-	rc = http_respond_json(resp, 200, body);
-	json_decref(body);
-	return rc;
-}
-
 int api_agencies_list(struct http_request *req, struct http_response *resp)
 {
 	struct service_agency *items = NULL;
@@ -424,7 +314,19 @@ int api_agencies_list(struct http_request *req, struct http_response *resp)
 	if (list == NULL)
 		return SX_ENOMEM;
 	body = json_pack("{s:o}", "agencies", list);
-	return registry__send(resp, body);
+	return http_respond_json_take(resp, req, 200, body);
+}
+
+json_t *registry_agency_json(const struct service_agency_public *a)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s?,s:s?,s:b,s:b,s:s,s:s,s:s,s:s,s:I}", "id",
+			 a->id, "name", a->name, "credit_code", a->credit_code, "level", a->level,
+			 "level_label", service_agency_level_label(a->level), "region_code",
+			 a->region_code, "parent_id", registry__or_null(a->parent_id), "parent_name",
+			 registry__or_null(a->parent_name), "is_justice_bureau", a->is_justice_bureau,
+			 "active", a->active, "duties", a->duties, "address", a->address, "phone",
+			 a->phone, "complaint_channel", a->complaint_channel, "officer_count",
+			 (json_int_t)a->officer_count);
 }
 
 int api_agency_get(struct http_request *req, struct http_response *resp)
@@ -439,15 +341,8 @@ int api_agency_get(struct http_request *req, struct http_response *resp)
 	sx_error_clear(&err);
 	if (service_agency_get_public(a, req->app->svc, http_request_param(req, "id"), &err) < 0)
 		return http_respond_error(resp, req, &err);
-	body = json_pack("{s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s?,s:s?,s:b,s:b,s:s,s:s,s:s,s:s,s:I}}",
-			 "agency", "id", a->id, "name", a->name, "credit_code", a->credit_code,
-			 "level", a->level, "level_label", service_agency_level_label(a->level),
-			 "region_code", a->region_code, "parent_id", registry__or_null(a->parent_id),
-			 "parent_name", registry__or_null(a->parent_name), "is_justice_bureau",
-			 a->is_justice_bureau, "active", a->active, "duties", a->duties, "address",
-			 a->address, "phone", a->phone, "complaint_channel", a->complaint_channel,
-			 "officer_count", (json_int_t)a->officer_count);
-	return registry__send(resp, body);
+	body = json_pack("{s:o}", "agency", registry_agency_json(a));
+	return http_respond_json_take(resp, req, 200, body);
 }
 
 int api_officers_list(struct http_request *req, struct http_response *resp)
@@ -462,8 +357,8 @@ int api_officers_list(struct http_request *req, struct http_response *resp)
 
 	memset(&page, 0, sizeof(page));
 	sx_error_clear(&err);
-	if (registry__page_arg(&paging.page, http_request_query(req, "page"), 1, &err) < 0 ||
-	    registry__page_arg(&paging.page_size, http_request_query(req, "page_size"),
+	if (html_page_arg(&paging.page, http_request_query(req, "page"), 1, &err) < 0 ||
+	    html_page_arg(&paging.page_size, http_request_query(req, "page_size"),
 			       SERVICE_OFFICER_PAGE_SIZE_DEFAULT, &err) < 0 ||
 	    service_officer_list_public(&page, req->app->svc, &filter, &paging, &err) < 0)
 		return http_respond_error(resp, req, &err);
@@ -489,6 +384,6 @@ int api_officers_list(struct http_request *req, struct http_response *resp)
 				(json_int_t)page.page_size, "checked_on", page.checked_on)
 		    : NULL;
 	service_officer_page_clear(&page);
-	rc = registry__send(resp, body);
+	rc = http_respond_json_take(resp, req, 200, body);
 	return rc;
 }

@@ -64,6 +64,21 @@ int http_response_header(struct http_response *resp, struct http_request *req,
 	return 0;
 }
 
+int http_respond_json_take(struct http_response *resp, struct http_request *req, int status,
+			   json_t *body)
+{
+	struct sx_error err;
+	int rc;
+
+	if (body == NULL) {
+		sx_error_set(&err, SX_ENOMEM, NULL, NULL);
+		return http_respond_error(resp, req, &err);
+	}
+	rc = http_respond_json(resp, status, body);
+	json_decref(body);
+	return rc;
+}
+
 int http_respond_json(struct http_response *resp, int status, json_t *body)
 {
 	char *text = json_dumps(body, JSON_COMPACT);

@@ -5,6 +5,7 @@
 #include "http/handlers.h"
 #include "http/lists_api.h"
 #include "http/lists_handlers.h"
+#include "http/officers_handlers.h"
 #include "http/staff_lists.h"
 #include "http/router.h"
 
@@ -32,6 +33,10 @@ const struct http_route http_routes[] = {
 	{"GET", "/officers", page_officers, false},
 	{"GET", "/api/v1/agencies", api_agencies_list, false},
 	{"GET", "/api/v1/agencies/:id", api_agency_get, false},
+	{"POST", "/api/v1/agencies", api_agency_create, true},
+	{"POST", "/api/v1/agencies/:id", api_agency_update, true},
+	{"POST", "/api/v1/agencies/:id/deactivate", api_agency_deactivate, true},
+	{"POST", "/api/v1/agencies/:id/activate", api_agency_activate, true},
 	{"GET", "/agencies/:id/matters", page_matters, false},
 	{"GET", "/agencies/:id/matters/:code", page_matter, false},
 	{"GET", "/agencies/:id/matters/:code/flowchart.svg", page_matter_flowchart_svg, false},
@@ -45,6 +50,14 @@ const struct http_route http_routes[] = {
 	{"GET", "/api/v1/agencies/:id/list-versions", api_list_versions_list, false},
 	{"GET", "/api/v1/agencies/:id/list-versions/:n", api_list_version_get, false},
 	{"GET", "/api/v1/officers", api_officers_list, false},
+	{"POST", "/api/v1/officers", api_officers_create, true},
+	{"POST", "/api/v1/officers/:cert_no", api_officer_update, true},
+	{"POST", "/api/v1/officers/:cert_no/status", api_officer_status, true},
+	{"POST", "/api/v1/officers/:cert_no/user", api_officer_user, true},
+	{"PUT", "/api/v1/officers/:cert_no/photo", api_officer_photo_put, true},
+	{"GET", "/api/v1/staff/officers", api_staff_officers_list, true},
+	{"GET", "/api/v1/staff/officers/:cert_no", api_staff_officer_get, true},
+	{"GET", "/officers/photo/:sha256", page_officer_photo, false},
 	{"POST", "/api/v1/agencies/:id/list-versions", api_list_submit, true},
 	{"POST", "/api/v1/agencies/:id/list-versions/:n/approve", api_list_approve, true},
 	{"POST", "/api/v1/agencies/:id/list-versions/:n/reject", api_list_reject, true},
@@ -58,6 +71,10 @@ const struct http_route http_routes[] = {
 	{"GET", "/staff/", page_staff_home, true},
 	{"POST", "/staff/logout", page_logout, true},
 	{"GET", "/staff/lists", page_staff_lists, true},
+	{"GET", "/staff/officers", page_staff_officers, true},
+	{"GET", "/staff/officers/:cert_no", page_staff_officer, true},
+	{"POST", "/staff/officers/:cert_no/reveal", page_staff_officer_reveal, true},
+	{"POST", "/staff/officers/:cert_no/status", page_staff_officer_status, true},
 	{"POST", "/staff/lists/:n/approve", page_staff_list_approve, true},
 	{"POST", "/staff/lists/:n/reject", page_staff_list_reject, true},
 };

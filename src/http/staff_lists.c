@@ -17,17 +17,13 @@
 
 #include "base/mem.h"
 #include "http/handlers.h"
+#include "http/html.h"
 #include "http/staff_lists.h"
 #include "http/template.h"
 #include "service/auth.h"
 #include "service/lists.h"
 
 #define STAFF_LISTS_FRAGMENT_MAX (1u << 20)
-
-static int staff_lists__esc(struct buf *b, const char *s)
-{
-	return buf_append_html_escaped(b, s ? s : "", s ? strlen(s) : 0);
-}
 
 /* One table row per version; a pending version gets the decision forms. */
 static int staff_lists__rows(struct buf *b, const struct service_list_version *v, size_t count,
@@ -43,21 +39,21 @@ static int staff_lists__rows(struct buf *b, const struct service_list_version *v
 		snprintf(number, sizeof(number), "%lld", (long long)v[i].version);
 		if ((rc = buf_appendf(b, "<tr class=\"%s\"><td>第 %s 版</td><td>", v[i].status,
 				      number)) < 0 ||
-		    (rc = staff_lists__esc(b, service_list_status_label(v[i].status))) < 0 ||
+		    (rc = html_text(b, service_list_status_label(v[i].status))) < 0 ||
 		    (rc = buf_append_str(b, v[i].in_force ? "（现行）" : v[i].upcoming ? "（即将生效）" : "")) < 0 ||
 		    (rc = buf_append_str(b, "</td><td>")) < 0 ||
-		    (rc = staff_lists__esc(b, v[i].effective_from)) < 0 ||
+		    (rc = html_text(b, v[i].effective_from)) < 0 ||
 		    (rc = buf_append_str(b, "</td><td>")) < 0 ||
-		    (rc = staff_lists__esc(b, v[i].summary)) < 0 ||
+		    (rc = html_text(b, v[i].summary)) < 0 ||
 		    (rc = buf_append_str(b, "</td><td>")) < 0 ||
-		    (rc = staff_lists__esc(b, v[i].created_by_name)) < 0 ||
+		    (rc = html_text(b, v[i].created_by_name)) < 0 ||
 		    (rc = buf_append_str(b, "</td><td><a href=\"/agencies/")) < 0 ||
-		    (rc = staff_lists__esc(b, v[i].agency_id)) < 0 ||
+		    (rc = html_text(b, v[i].agency_id)) < 0 ||
 		    (rc = buf_appendf(b, "/versions/%s\">查看变更</a>", number)) < 0)
 			break;
 		if (v[i].decision_note[0] &&
 		    ((rc = buf_append_str(b, "<br><small>审核意见：")) < 0 ||
-		     (rc = staff_lists__esc(b, v[i].decision_note)) < 0 ||
+		     (rc = html_text(b, v[i].decision_note)) < 0 ||
 		     (rc = buf_append_str(b, "</small>")) < 0))
 			break;
 		if (pending && can_decide) {
@@ -71,7 +67,7 @@ static int staff_lists__rows(struct buf *b, const struct service_list_version *v
 						      "<input type=\"hidden\" name=\"csrf_token\" "
 						      "value=\"",
 						      number, forms[k][0])) < 0 ||
-				    (rc = staff_lists__esc(b, actor->csrf_token)) < 0 ||
+				    (rc = html_text(b, actor->csrf_token)) < 0 ||
 				    (rc = buf_appendf(b,
 						      "\"><label>意见 <input name=\"note\" "
 						      "maxlength=\"512\"%s></label> "
@@ -130,7 +126,6 @@ static int staff_lists__decide(struct http_request *req, struct http_response *r
 	struct service_actor actor;
 	struct http_form form;
 	struct sx_error err;
-	const char *n = http_request_param(req, "n");
 	int64_t version = 0;
 
 	if (http_session_actor(&actor, req, &err) < 0) {
@@ -141,14 +136,9 @@ static int staff_lists__decide(struct http_request *req, struct http_response *r
 	if (http_request_form(&form, req, &err) < 0 ||
 	    service_check_csrf(&actor, http_form_get(&form, "csrf_token"), &err) < 0)
 		return http_respond_error(resp, req, &err);
-	for (size_t i = 0; n && n[i] && i < 10; i++) {
-		if (n[i] < '0' || n[i] > '9' || i == 9) {
-			version = 0;
-			break;
-		}
-		version = version * 10 + (n[i] - '0');
-	}
-	if (version <= 0) {
+	if (html_number_arg(&version, http_request_param(req, "n"), 0, "bad_version", "版本号无效",
+			    &err) < 0 ||
+	    version == 0) {
 		sx_error_set(&err, SX_EINVALID, "bad_version", "版本号无效");
 		return http_respond_error(resp, req, &err);
 	}

@@ -130,6 +130,9 @@ struct store_agency {
 int store_agency_insert(struct store_tx *tx, const struct store_agency *a, struct sx_error *err);
 int store_agency_get(struct store_agency *out, struct store_tx *tx, const char *id,
 		     struct sx_error *err);
+/* Rewrites every column of agency a->id but id, credit_code, created_at and
+ * created_by. SX_ENOTFOUND ("agency_not_found") when there is no such agency. */
+int store_agency_update(struct store_tx *tx, const struct store_agency *a, struct sx_error *err);
 /* All agencies ordered by region code then name. *out freed with sx_free. */
 int store_agency_list(struct store_agency **out, size_t *count, struct store_tx *tx,
 		      struct sx_error *err);
@@ -276,6 +279,75 @@ int store_officer_list(struct store_officer_public **out, size_t *count, struct 
 /* How many officers match filter (limit and offset ignored): the total for paging. */
 int store_officer_list_count(int64_t *out, struct store_tx *tx,
 			     const struct store_officer_filter *filter, struct sx_error *err);
+
+/* ---- officers: staff side (store_officer.c) ---- */
+
+/* The officer with that id. SX_ENOTFOUND ("officer_not_found") when none. */
+int store_officer_get(struct store_officer *out, struct store_tx *tx, const char *id,
+		      struct sx_error *err);
+
+/*
+ * Rewrites the changeable columns of the officer o->id: name, cert_type,
+ * field, valid_from, valid_to, status, user_id ("" = not linked) and
+ * photo_sha256 ("" = none). id, agency_id, cert_no, id_number, created_at and
+ * created_by are never changed. SX_ENOTFOUND ("officer_not_found") when there
+ * is no such officer; SX_EINVALID for a status the schema refuses or a user
+ * id that does not exist.
+ */
+int store_officer_update(struct store_tx *tx, const struct store_officer *o,
+			 struct sx_error *err);
+
+/*
+ * One page of matching officers as staff see them — whole rows, id_number
+ * included, so callers must mask it (the service does) — ordered by
+ * certificate number. The filter means what it means for store_officer_list,
+ * and store_officer_list_count gives the total. *out (sx_free) holds *count
+ * rows; *out is NULL when *count is 0. SX_EINVALID for a NULL filter or
+ * limit < 1 / offset < 0.
+ */
+int store_officer_list_staff(struct store_officer **out, size_t *count, struct store_tx *tx,
+			     const struct store_officer_filter *filter, struct sx_error *err);
+
+/* The officer linked to that user account (the one with the lowest
+ * certificate number, should there be several). SX_ENOTFOUND
+ * ("officer_not_found") when the user is linked to none. */
+int store_officer_by_user(struct store_officer *out, struct store_tx *tx, const char *user_id,
+			  struct sx_error *err);
+
+#define STORE_PHOTO_MAX_BYTES (512u * 1024)   /* as the CHECK of sql 0006 */
+#define STORE_PHOTO_TYPE_SIZE 16
+
+/* An officer photo (sql 0006): content-addressed, immutable. */
+struct store_officer_photo {
+	char sha256[STORE_SHA256_HEX_SIZE];        /* lower-case hex of the bytes */
+	char content_type[STORE_PHOTO_TYPE_SIZE];  /* image/jpeg | image/png */
+	unsigned char *data;                       /* owned when read (store_officer_photo_clear);
+						    * borrowed when put */
+	size_t size_bytes;                         /* 1..STORE_PHOTO_MAX_BYTES */
+	char created_at[STORE_TIME_SIZE];
+	char created_by[STORE_ID_SIZE + 32];
+};
+
+/*
+ * Stores a photo unless a row with its sha256 exists already (then nothing is
+ * written and 0 is returned: the same bytes are the same photo). The caller
+ * computed p->sha256 from p->data; the store does not hash. SX_EINVALID for a
+ * size outside 1..STORE_PHOTO_MAX_BYTES or a content type the schema refuses.
+ */
+int store_officer_photo_put(struct store_tx *tx, const struct store_officer_photo *p,
+			    struct sx_error *err);
+
+/*
+ * Reads a photo with its bytes decoded. out->data is owned by the caller:
+ * free with store_officer_photo_clear. SX_ENOTFOUND ("photo_not_found") when
+ * there is none; SX_ECORRUPT when the stored text does not decode to
+ * size_bytes bytes. On error out holds nothing to free.
+ */
+int store_officer_photo_get(struct store_officer_photo *out, struct store_tx *tx,
+			    const char *sha256, struct sx_error *err);
+
+/* Frees the bytes of a photo read by store_officer_photo_get and zeroes it; NULL is fine. */
+void store_officer_photo_clear(struct store_officer_photo *p);
 
 /* ---- public lists: versions of an agency's 执法事项清单 (sql 0005) ---- */
 

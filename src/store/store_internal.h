@@ -67,4 +67,29 @@ int store__grow(void *items_ptr, size_t *cap, size_t len, size_t elem_size, stru
 int store__query_int64(int64_t *out, struct store_tx *tx, const char *sql,
 		       const struct store__param *params, size_t count, struct sx_error *err);
 
+/*
+ * The WHERE clause of officer lists (store_officer_filter), shared by the
+ * public list, its count and the staff list so that their totals agree.
+ * $1 agency id (NULL = any); $2 the query as typed (NULL = none) for the
+ * certificate prefix, compared with substr/length so that no character in it
+ * is special; $3 the LIKE pattern of store__like_pattern for the name, with
+ * '\' as the escape character.
+ */
+#define STORE__OFFICER_FILTER_WHERE                                                                \
+	" WHERE ($1 IS NULL OR o.agency_id = $1)"                                                  \
+	" AND ($2 IS NULL OR substr(o.cert_no, 1, length($2)) = $2"                                \
+	" OR o.name LIKE $3 ESCAPE '\\')"
+
+/*
+ * "%<query with % _ \ escaped by \>%" in *out (sx_free), or NULL for no
+ * query (NULL or ""). Worst case every byte is escaped: 2 * len + 3 bytes.
+ */
+int store__like_pattern(char **out, const char *query, struct sx_error *err);
+
+/* SX_EINVALID for a NULL filter, limit < 1 or offset < 0. */
+int store__officer_filter_check(const struct store_officer_filter *filter, struct sx_error *err);
+
+/* The filter's query, or NULL when there is none. */
+const char *store__officer_query(const struct store_officer_filter *filter);
+
 #endif

@@ -82,6 +82,30 @@ int store_agency_get(struct store_agency *out, struct store_tx *tx, const char *
 	return rc;
 }
 
+int store_agency_update(struct store_tx *tx, const struct store_agency *a, struct sx_error *err)
+{
+	int64_t changed = 0;
+	int rc;
+
+	if ((rc = store__require_write(tx, err)) < 0)
+		return rc;
+	rc = store__exec(tx, &changed,
+			 "UPDATE agency SET name = $2, level = $3, region_code = $4, parent_id = $5, "
+			 "is_justice_bureau = $6, active = $7, duties = $8, address = $9, phone = $10, "
+			 "complaint_channel = $11 WHERE id = $1",
+			 STORE__PARAMS(P_TEXT(a->id), P_TEXT(a->name), P_TEXT(a->level),
+				       P_TEXT(a->region_code), P_OPT_TEXT(a->parent_id),
+				       P_INT(a->is_justice_bureau ? 1 : 0), P_INT(a->active ? 1 : 0),
+				       P_TEXT(a->duties), P_TEXT(a->address), P_TEXT(a->phone),
+				       P_TEXT(a->complaint_channel)),
+			 err);
+	if (rc < 0)
+		return rc;
+	if (changed != 1)
+		return sx_error_set(err, SX_ENOTFOUND, "agency_not_found", "执法机关不存在");
+	return 0;
+}
+
 int store_agency_list(struct store_agency **out, size_t *count, struct store_tx *tx,
 		      struct sx_error *err)
 {
@@ -183,22 +207,7 @@ int store_officer_count(int64_t *out, struct store_tx *tx, const char *agency_id
 				  STORE__PARAMS(P_TEXT(agency_id)), err);
 }
 
-/*
- * The filter's WHERE clause. $1 agency id (NULL = any); $2 the query as typed
- * (NULL = none) for the certificate prefix, compared with substr/length so
- * that no character in it is special; $3 the LIKE pattern "%<escaped>%" for
- * the name, with '\' as the escape character.
- */
-#define OFFICER_FILTER_WHERE                                                                       \
-	" WHERE ($1 IS NULL OR o.agency_id = $1)"                                                  \
-	" AND ($2 IS NULL OR substr(o.cert_no, 1, length($2)) = $2"                                \
-	" OR o.name LIKE $3 ESCAPE '\\')"
-
-/*
- * "%<query with % _ \ escaped by \>%" in *out (sx_free), or NULL for no query.
- * Worst case every byte is escaped: 2 * len + 3 bytes.
- */
-static int store__like_pattern(char **out, const char *query, struct sx_error *err)
+int store__like_pattern(char **out, const char *query, struct sx_error *err)
 {
 	size_t len, j = 0;
 	char *p;
@@ -224,15 +233,14 @@ static int store__like_pattern(char **out, const char *query, struct sx_error *e
 	return 0;
 }
 
-static int store__officer_filter_check(const struct store_officer_filter *filter,
-				       struct sx_error *err)
+int store__officer_filter_check(const struct store_officer_filter *filter, struct sx_error *err)
 {
 	if (filter == NULL || filter->limit < 1 || filter->offset < 0)
 		return sx_error_set(err, SX_EINVALID, NULL, NULL);
 	return 0;
 }
 
-static const char *store__query_or_null(const struct store_officer_filter *filter)
+const char *store__officer_query(const struct store_officer_filter *filter)
 {
 	return filter->query && filter->query[0] ? filter->query : NULL;
 }
@@ -256,10 +264,10 @@ int store_officer_list(struct store_officer_public **out, size_t *count, struct 
 	rc = store__query(&st, tx,
 			  "SELECT o.agency_id, a.name, o.name, o.cert_no, o.cert_type, o.field, "
 			  "o.valid_from, o.valid_to, o.status, o.photo_sha256 "
-			  "FROM officer o JOIN agency a ON a.id = o.agency_id" OFFICER_FILTER_WHERE
+			  "FROM officer o JOIN agency a ON a.id = o.agency_id" STORE__OFFICER_FILTER_WHERE
 			  " ORDER BY a.region_code, a.name, o.agency_id, o.cert_no"
 			  " LIMIT $4 OFFSET $5",
-			  STORE__PARAMS(P_TEXT(filter->agency_id), P_TEXT(store__query_or_null(filter)),
+			  STORE__PARAMS(P_TEXT(filter->agency_id), P_TEXT(store__officer_query(filter)),
 					P_TEXT(pattern), P_INT(filter->limit),
 					P_INT(filter->offset)),
 			  err);
@@ -308,9 +316,9 @@ int store_officer_list_count(int64_t *out, struct store_tx *tx,
 	if ((rc = store__like_pattern(&pattern, filter->query, err)) < 0)
 		return rc;
 	rc = store__query_int64(out, tx,
-				"SELECT count(*) FROM officer o" OFFICER_FILTER_WHERE,
+				"SELECT count(*) FROM officer o" STORE__OFFICER_FILTER_WHERE,
 				STORE__PARAMS(P_TEXT(filter->agency_id),
-					      P_TEXT(store__query_or_null(filter)), P_TEXT(pattern)),
+					      P_TEXT(store__officer_query(filter)), P_TEXT(pattern)),
 				err);
 	sx_free(pattern);
 	return rc;

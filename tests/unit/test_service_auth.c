@@ -32,6 +32,8 @@
 
 #include <cmocka.h>
 
+#include "demo_fixture.h"
+
 #include "base/error.h"
 #include "base/mem.h"
 #include "crypto/password.h"
@@ -63,33 +65,6 @@ struct fixture {
 	struct service svc;
 	struct service_actor cli;   /* the synthetic command-line admin */
 };
-
-/* Removes dir and everything below it (files and folders only; the fixture
- * makes nothing else). */
-static void remove_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[1024];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		struct stat sb;
-
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
-			continue;
-		if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-			remove_tree(path);
-		else if (unlink(path) < 0)
-			fprintf(stderr, "test: cannot remove %s: %s\n", path, strerror(errno));
-	}
-	closedir(d);
-	if (rmdir(dir) < 0)
-		fprintf(stderr, "test: cannot remove %s: %s\n", dir, strerror(errno));
-}
 
 static int setup(void **state)
 {
@@ -129,7 +104,7 @@ static int setup(void **state)
 	return 0;
 fail:
 	store_close(f->store);
-	remove_tree(f->dir);
+	demo_fixture_remove_tree(f->dir);
 	sx_free(f);
 	return -1;
 }
@@ -140,7 +115,7 @@ static int teardown(void **state)
 
 	sx_mem_fail_after(-1);
 	store_close(f->store);
-	remove_tree(f->dir);
+	demo_fixture_remove_tree(f->dir);
 	sx_free(f);
 	return 0;
 }

@@ -27,8 +27,7 @@ static const struct crypto_password_params demo_fixture_cheap = {
 	.parallelism = 1,
 };
 
-/* Removes dir and everything below it (the fixture makes only files and folders). */
-static void demo_fixture_remove_tree(const char *dir)
+void demo_fixture_remove_tree(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;

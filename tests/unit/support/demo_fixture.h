@@ -39,6 +39,10 @@ void demo_fixture_actor(struct service_actor *out, struct demo_fixture *f, const
 /* The id of the demo agency with that name; fails the test when absent. */
 void demo_fixture_agency_id(char out[STORE_ID_SIZE], struct demo_fixture *f, const char *name);
 
+/* Removes dir and everything below it (files and folders only: what the
+ * fixtures make). For tests that build their own fixture directories. */
+void demo_fixture_remove_tree(const char *dir);
+
 /* Number of audit events with that action (NULL = all). */
 int64_t demo_fixture_audit_count(struct demo_fixture *f, const char *action);
 
