@@ -101,6 +101,7 @@ int page_verify_officer(struct http_request *req, struct http_response *resp)
 			{"valid_to", o.valid_to},
 			{"status_label", officer_status_label(o.status)},
 			{"checked_on", o.checked_on},
+			{"photo", o.photo_sha256},
 		};
 
 		rc = http_respond_page(resp, req, 200, "verify_officer.html", vars,
@@ -124,14 +125,15 @@ int api_verify_officer(struct http_request *req, struct http_response *resp)
 	sx_error_clear(&err);
 	if (service_officer_verify(&o, req->app->svc, http_request_query(req, "cert"), &err) < 0)
 		return http_respond_error(resp, req, &err);
-	body = json_pack("{s:s,s:s,s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}}", "state",
+	body = json_pack("{s:s,s:s,s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s?}}", "state",
 			 officer_credential_state_code((enum officer_credential_state)o.state),
 			 "state_label",
 			 officer_credential_state_label((enum officer_credential_state)o.state),
 			 "checked_on", o.checked_on, "officer", "name", o.name, "cert_no", o.cert_no,
 			 "cert_type", o.cert_type, "agency_id", o.agency_id, "agency_name",
 			 o.agency_name, "field", o.field, "valid_from", o.valid_from, "valid_to",
-			 o.valid_to, "status", o.status);
+			 o.valid_to, "status", o.status, "photo_sha256",
+			 o.photo_sha256[0] ? o.photo_sha256 : NULL);
 	if (body == NULL)
 		return SX_ENOMEM;
 	rc = http_respond_json(resp, 200, body);

@@ -120,6 +120,7 @@ int service_officer_verify(struct service_officer_public *out, const struct serv
 	snprintf(out->valid_from, sizeof(out->valid_from), "%s", officer.valid_from);
 	snprintf(out->valid_to, sizeof(out->valid_to), "%s", officer.valid_to);
 	snprintf(out->status, sizeof(out->status), "%s", officer.status);
+	snprintf(out->photo_sha256, sizeof(out->photo_sha256), "%s", officer.photo_sha256);
 	out->state = (int)state;
 	return 0;
 }

@@ -72,6 +72,8 @@ struct service_officer_public {
 	char status[STORE_ROLE_SIZE];        /* active | suspended | revoked */
 	int state;                           /* enum officer_credential_state */
 	char checked_on[11];                 /* the date the state was computed for */
+	char photo_sha256[STORE_SHA256_HEX_SIZE]; /* "" = no photo on file; else served
+						   * at /officers/photo/<hash> */
 };
 
 /* Looks a certificate up. SX_EINVALID ("bad_cert_no") for a malformed number,

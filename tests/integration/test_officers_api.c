@@ -414,6 +414,16 @@ static void test_uploaded_photo_is_served_publicly_with_the_same_bytes(void **st
 	assert_non_null(strstr(itest_response_header(&r, "Cache-Control"), "immutable"));
 	assert_string_equal(itest_response_header(&r, "X-Content-Type-Options"), "nosniff");
 	itest_response_free(&r);
+	/* 亮证 shows it, so that a citizen compares the face with the person at the door. */
+	fetch(&r, pub, "/verify/officer?cert=T-0004");
+	ITEST_ASSERT_STATUS(r, 200);
+	{
+		char img[160];
+
+		snprintf(img, sizeof(img), "<img src=\"%s\"", path);
+		assert_non_null(strstr(r.body, img));
+	}
+	itest_response_free(&r);
 	fetch(&r, pub,
 	      "/officers/photo/0000000000000000000000000000000000000000000000000000000000000000");
 	ITEST_ASSERT_STATUS(r, 404);

@@ -255,6 +255,8 @@ static void test_page_shows_each_demo_officer_with_verdict_label_name_and_agency
 		expect_body_has(&r, o->cert_no);
 		expect_body_has(&r, o->valid_to);
 		expect_body_has(&r, "<dl class=\"officer\">");
+		/* No demo officer has a photo: the page says so rather than show nothing. */
+		expect_body_has(&r, "未登记照片");
 		expect_body_lacks(&r, "查无此证");
 		assert_int_equal(header_count(&r, "Cache-Control"), 1);
 		assert_string_equal(itest_response_header(&r, "Cache-Control"), "no-store");
@@ -392,6 +394,9 @@ static void test_api_returns_the_state_and_only_the_public_fields(void **state)
 		for (size_t k = 0; k < ARRAY_LEN(top_keys); k++)
 			assert_true(json_is_string(json_object_get(r.json, top_keys[k])));
 		officer = json_object_get(r.json, "officer");
+		/* The photo is public (亮证 shows it); no demo officer has one. */
+		assert_true(json_is_null(json_object_get(officer, "photo_sha256")));
+		json_object_del((json_t *)officer, "photo_sha256");
 		expect_keys(officer, officer_keys, ARRAY_LEN(officer_keys), "officer");
 
 		assert_string_equal(str_at(r.json, "state"), o->state);
