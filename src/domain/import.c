@@ -357,7 +357,9 @@ static int key_set_put(size_t *earlier, struct key_set *set, const char *key, si
 /* The trimmed cell of a known column; empty when the column is not in the file. */
 static struct slice cell_of(const struct import_run *run, const struct csv_row *row, int column)
 {
-	struct slice empty = {NULL, 0};
+	/* A real (empty) string rather than NULL: callers do pointer arithmetic
+	 * on cells, and NULL + 0 is undefined in C11 (6.5.6p8). */
+	struct slice empty = {"", 0};
 
 	if (run->index[column] < 0)
 		return empty;
@@ -466,8 +468,11 @@ static enum money_parse money_parse_fen(int64_t *out, struct slice s)
 	if (i < s.len) {
 		if (s.ptr[i] != '.')
 			return MONEY_MALFORMED;
+		/* Counting every decimal but keeping only two: a cell with twenty
+		 * decimals must be refused, not overflow. */
 		for (i++; i < s.len && s.ptr[i] >= '0' && s.ptr[i] <= '9'; i++) {
-			cents = cents * 10 + (s.ptr[i] - '0');
+			if (decimals < 2)
+				cents = cents * 10 + (s.ptr[i] - '0');
 			decimals++;
 		}
 		if (decimals == 0 || i < s.len)

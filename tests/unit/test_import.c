@@ -1064,6 +1064,8 @@ static const struct money_case money_cases[] = {
 	{"99999999999999999999", -1},
 	{"1.234", -1},
 	{"0.001", -1},
+	/* Twenty decimals once overflowed an int64 before being refused (found by fuzzing). */
+	{"0.99999999999999999999", -1},
 	{"-5", -1},
 	{"-0.5", -1},
 	{"+5", -1},
