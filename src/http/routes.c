@@ -6,6 +6,7 @@
 #include "http/lists_api.h"
 #include "http/lists_handlers.h"
 #include "http/officers_handlers.h"
+#include "http/staff_import.h"
 #include "http/staff_lists.h"
 #include "http/router.h"
 
@@ -71,6 +72,8 @@ const struct http_route http_routes[] = {
 	{"GET", "/staff/", page_staff_home, true},
 	{"POST", "/staff/logout", page_logout, true},
 	{"GET", "/staff/lists", page_staff_lists, true},
+	{"GET", "/staff/import", page_staff_import_form, true},
+	{"POST", "/staff/import", page_staff_import_submit, true},
 	{"GET", "/staff/officers", page_staff_officers, true},
 	{"GET", "/staff/officers/:cert_no", page_staff_officer, true},
 	{"POST", "/staff/officers/:cert_no/reveal", page_staff_officer_reveal, true},
