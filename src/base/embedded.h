@@ -1,6 +1,7 @@
 /*
  * base/embedded — files compiled into the binary by cmake/embed.cmake:
- * SQL migrations (sql/sqlite/NNNN_name.sql), web assets (web/templates,
+ * SQL migrations (sql/sqlite/NNNN_name.sql, and sql/pg/NNNN_name.sql for
+ * PostgreSQL with the same numbers), web assets (web/templates,
  * web/static) and data files (data/calendar). The arrays end with a zeroed sentinel and are sorted by
  * migration number. Data is NUL-terminated; size_bytes excludes the NUL.
  */
@@ -23,8 +24,12 @@ struct embedded_asset {
 	size_t size_bytes;
 };
 
+/* SQLite's migrations (sql/sqlite). */
 extern const struct embedded_migration embedded_migrations[];
 extern const size_t embedded_migration_count;
+/* PostgreSQL's migrations (sql/pg): the same versions, in PostgreSQL's dialect. */
+extern const struct embedded_migration embedded_pg_migrations[];
+extern const size_t embedded_pg_migration_count;
 extern const struct embedded_asset embedded_assets[];
 extern const size_t embedded_asset_count;
 

@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "base/mem.h"
+#include "store/store.h"
 
 int cli_exit_code(int rc)
 {
@@ -128,4 +129,10 @@ cleanup:
 	sx_free(data);
 	fclose(file);
 	return rc;
+}
+
+const char *cli_key_dir_problem(const char *db)
+{
+	return store_dsn_is_postgresql(db) ? "PostgreSQL 数据库须用 --key-dir 指定签名密钥目录"
+					   : "数据库路径过长";
 }

@@ -71,6 +71,11 @@ int cli_read_file(char **out, size_t *len, const char *path, size_t max_bytes,
 
 int cli_import(int argc, char **argv);
 
+/* Why the default signing-key folder cannot be used for db (when
+ * service_ledger_default_key_dir fails): PostgreSQL needs --key-dir, or the
+ * path is too long. */
+const char *cli_key_dir_problem(const char *db);
+
 /* The operating-system login running the command, for the audit trail. */
 const char *cli_os_login(void);
 

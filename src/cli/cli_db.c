@@ -94,11 +94,12 @@ int cli_init(int argc, char **argv)
 		return cli_usage_error("init", "--ledger-hash 须为 sha256 或 sm3");
 	if (lopt.key_dir == NULL) {
 		if (service_ledger_default_key_dir(key_dir, sizeof(key_dir), db) < 0)
-			return cli_usage_error("init", "数据库路径过长");
+			return cli_usage_error("init", "%s", cli_key_dir_problem(db));
 		lopt.key_dir = key_dir;
 	}
 	sx_error_clear(&err);
-	cli__make_parent(db);
+	if (!store_dsn_is_postgresql(db))
+		cli__make_parent(db);
 	if ((rc = store_create(db, &err)) < 0)
 		return cli_fail(rc, &err);
 	if ((rc = store_open(&st, db, NULL, &err)) == 0) {
@@ -107,7 +108,13 @@ int cli_init(int argc, char **argv)
 		store_close(st);
 	}
 	if (rc < 0) {
-		cli__remove_db(db);
+		/* A server database is the operator's: say what is left rather than
+		 * drop anything in it. */
+		if (store_dsn_is_postgresql(db))
+			fprintf(stderr, "初始化未完成：请清空该 PostgreSQL 数据库后重试"
+					"（例如 DROP SCHEMA public CASCADE; CREATE SCHEMA public;）\n");
+		else
+			cli__remove_db(db);
 		return cli_fail(rc, &err);
 	}
 	printf("已创建数据库 %s（架构版本 %d），防篡改日志哈希 %s，签名密钥在 %s\n", db,

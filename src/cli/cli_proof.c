@@ -261,7 +261,7 @@ int cli_export_proof(int argc, char **argv)
 	}
 	if (key_dir == NULL) {
 		if (service_ledger_default_key_dir(dir_buf, sizeof(dir_buf), db) < 0)
-			return cli_usage_error("export-proof", "数据库路径过长");
+			return cli_usage_error("export-proof", "%s", cli_key_dir_problem(db));
 		key_dir = dir_buf;
 	}
 

@@ -226,7 +226,7 @@ int cli_serve(int argc, char **argv)
 
 	if (flags.key_dir == NULL) {
 		if (service_ledger_default_key_dir(key_dir, sizeof(key_dir), flags.db) < 0)
-			return cli_usage_error("serve", "数据库路径过长");
+			return cli_usage_error("serve", "%s", cli_key_dir_problem(flags.db));
 		flags.key_dir = key_dir;
 	}
 	if ((rc = store_open(&st, flags.db, NULL, &err)) < 0)

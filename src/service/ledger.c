@@ -42,6 +42,8 @@ static int ledger__key_path(char *out, size_t size, const char *dir, const char 
 
 int service_ledger_default_key_dir(char *out, size_t out_size, const char *db)
 {
+	if (store_dsn_is_postgresql(db))
+		return SX_EINVALID;
 	if (snprintf(out, out_size, "%s.keys", db) >= (int)out_size)
 		return SX_ETOOBIG;
 	return 0;

@@ -36,7 +36,9 @@ int service_ledger_init(const struct service *svc, const struct service_ledger_i
 int service_ledger_open(struct service *svc, const char *key_dir, struct sx_error *err);
 void service_ledger_close(struct service *svc);
 
-/* The default key folder for a database path ("<db>.keys"). */
+/* The default key folder for a SQLite database path ("<db>.keys").
+ * SX_EINVALID for a PostgreSQL DSN: the keys of a server database have no
+ * natural place beside it, so --key-dir must name one. SX_ETOOBIG when too long. */
 int service_ledger_default_key_dir(char *out, size_t out_size, const char *db);
 
 /*

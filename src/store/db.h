@@ -9,10 +9,17 @@
  * bindings cleared. A statement belongs to its connection and is only used by
  * the thread that holds that connection.
  *
- * Only the driver files include sqlite3.h (and later libpq-fe.h). Errors map
- * to SX_E*: unique violations to SX_EEXISTS, foreign-key and check violations
- * to SX_EINVALID, lock timeouts to SX_EBUSY, full disk to SX_ENOSPC, others to
- * SX_EIO; the driver's own message goes to err->detail for the log.
+ * Two drivers sit behind it, chosen by the DSN (db_dsn_is_postgresql):
+ * db_sqlite.c for a file path and db_pg.c (libpq) for a PostgreSQL URI or
+ * conninfo. db.c dispatches every call through the connection's ops table
+ * (db_driver.h); only the driver files include sqlite3.h or libpq-fe.h.
+ *
+ * Errors map to SX_E* the same way on both: unique violations to SX_EEXISTS,
+ * foreign-key, NOT NULL, check and bad-value errors to SX_EINVALID, lock
+ * timeouts and deadlocks to SX_EBUSY, full disk to SX_ENOSPC, an append-only
+ * trigger to SX_EPERM "append_only", a missing database to SX_ENOTFOUND
+ * "db_not_found", others to SX_EIO; the driver's own message goes to
+ * err->detail for the log (docs/postgresql.md has the table).
  *
  * This module does not pool connections or decide transactions: store.c does.
  */
@@ -39,9 +46,23 @@ enum db_step_result {
 };
 
 /*
- * Opens a connection. dsn: a file path for SQLite. create: whether a missing
- * database file may be created (only `init` creates). busy_timeout_ms: how long
- * to wait on a lock before SX_EBUSY. On error *out is NULL.
+ * Whether dsn names a PostgreSQL database rather than a SQLite file: it starts
+ * with "postgresql://" or "postgres://" (a libpq URI), or with a libpq keyword
+ * and '=' (a conninfo such as "host=/run/postgresql dbname=sanxiang"; the
+ * keywords are host, hostaddr, port, dbname, user, password, passfile,
+ * service, sslmode, connect_timeout, application_name, options,
+ * target_session_attrs, spaces allowed around '='). Anything else is a SQLite
+ * path; write "./dbname=x.db" for a file whose name looks like a conninfo.
+ * NULL is not PostgreSQL.
+ */
+bool db_dsn_is_postgresql(const char *dsn);
+
+/*
+ * Opens a connection. dsn: a file path for SQLite, a URI or conninfo for
+ * PostgreSQL (above). create: whether a missing database file may be created
+ * (only `init` creates; PostgreSQL databases are made by the operator and
+ * create is ignored). busy_timeout_ms: how long to wait on a lock before
+ * SX_EBUSY (PostgreSQL: lock_timeout). On error *out is NULL.
  */
 int db_open(struct db **out, const char *dsn, enum db_open_mode mode, bool create,
 	    int busy_timeout_ms, struct sx_error *err);
@@ -63,8 +84,9 @@ int db_exec_cached(struct db *db, const char *sql, struct sx_error *err);
  */
 int db_prepare(struct db_stmt **out, struct db *db, const char *sql, struct sx_error *err);
 
-/* Bindings: idx is the placeholder number ($1 = 1). text may hold any bytes;
- * the driver copies it. */
+/* Bindings: idx is the placeholder number ($1 = 1). text may hold any bytes
+ * on SQLite; PostgreSQL takes valid UTF-8 without NUL bytes (a NUL is
+ * SX_EINVALID at bind, bad UTF-8 SX_EINVALID at step). The driver copies it. */
 int db_bind_text(struct db_stmt *st, int idx, const char *text, size_t len);
 int db_bind_str(struct db_stmt *st, int idx, const char *text); /* NULL binds SQL NULL */
 int db_bind_int64(struct db_stmt *st, int idx, int64_t value);
@@ -84,7 +106,12 @@ bool db_column_is_null(struct db_stmt *st, int col);
 void db_finish(struct db_stmt *st);
 
 /* Transactions. db_begin_write takes the write lock at once (BEGIN IMMEDIATE
- * on SQLite) so a transaction never fails half-way on lock upgrade. */
+ * on SQLite; on PostgreSQL BEGIN plus a transaction-scoped advisory lock that
+ * every sanxiang writer of the database takes) so a transaction never fails
+ * half-way on lock upgrade and writers run one at a time on both. A read
+ * transaction sees one snapshot of the last committed state (PostgreSQL:
+ * REPEATABLE READ READ ONLY). db_commit of a transaction that the server has
+ * already aborted is an error, never a silent rollback. */
 int db_begin_read(struct db *db, struct sx_error *err);
 int db_begin_write(struct db *db, struct sx_error *err);
 int db_commit(struct db *db, struct sx_error *err);
@@ -93,13 +120,17 @@ void db_rollback(struct db *db); /* best effort; safe without an open transactio
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t db_changes(struct db *db);
 
-/* Runs the backend's integrity check; 0 when it reports ok, SX_ECORRUPT otherwise. */
+/* Runs the backend's integrity check; 0 when it reports ok, SX_ECORRUPT otherwise.
+ * On PostgreSQL only a cheap sanity query: page checksums and pg_amcheck are
+ * the operator's tools there (docs/postgresql.md). */
 int db_integrity_check(struct db *db, struct sx_error *err);
 
-/* Whether a table of that name exists (dialect-specific catalog query). */
+/* Whether a table of that name exists (dialect-specific catalog query; on
+ * PostgreSQL in current_schema()). */
 int db_table_exists(bool *out, struct db *db, const char *name, struct sx_error *err);
 
-/* Whether the database holds no tables at all (a fresh file). */
+/* Whether the database holds no tables at all (a fresh file; on PostgreSQL no
+ * table in current_schema()). */
 int db_is_empty(bool *out, struct db *db, struct sx_error *err);
 
 /* "sqlite" or "postgresql". */

@@ -11,8 +11,11 @@
  * Placeholders are written $1, $2, … (PostgreSQL style). SQLite treats "$1" as
  * a named parameter whose index is its order of first appearance, so binding
  * looks the index up by name: SQL may use $2 before $1 or $1 twice.
+ *
+ * Its functions are reached through the ops table at the end of this file
+ * (db_driver.h); db.c does the dispatch and the NULL checks db.h promises.
  */
-#include "store/db.h"
+#include "store/db_driver.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -22,9 +25,9 @@
 #include "base/mem.h"
 
 #define DB_STMT_CACHE_MAX 128
-#define DB_MAX_PARAMS 64
 
-struct db_stmt {
+struct sqlite_stmt {
+	struct db_stmt base; /* first: a struct db_stmt * is a struct sqlite_stmt * */
 	sqlite3_stmt *stmt;
 	const char *key;    /* the caller's pointer: SQL is almost always a literal */
 	char *sql;          /* owned copy; the cache key when pointers differ */
@@ -34,14 +37,30 @@ struct db_stmt {
 	unsigned char position[DB_MAX_PARAMS + 1];
 };
 
-struct db {
+struct sqlite_db {
+	struct db base; /* first: a struct db * is a struct sqlite_db * */
 	sqlite3 *conn;
-	struct db_stmt cache[DB_STMT_CACHE_MAX];
+	struct sqlite_stmt cache[DB_STMT_CACHE_MAX];
 	size_t cache_len;
 	bool in_transaction;
 };
 
-static int db__map_error(struct db *db, int src, struct sx_error *err, const char *what)
+static const struct db_ops sqlite_ops;
+
+static struct sqlite_db *sqlite__db(struct db *db)
+{
+	return (struct sqlite_db *)db;
+}
+
+static struct sqlite_stmt *sqlite__stmt(struct db_stmt *st)
+{
+	return (struct sqlite_stmt *)st;
+}
+
+static int sqlite__exec(struct db *base, const char *sql, struct sx_error *err);
+static void sqlite__close(struct db *base);
+
+static int db__map_error(struct sqlite_db *db, int src, struct sx_error *err, const char *what)
 {
 	int ext = db->conn ? sqlite3_extended_errcode(db->conn) : src;
 	const char *msg = db->conn ? sqlite3_errmsg(db->conn) : sqlite3_errstr(src);
@@ -75,10 +94,10 @@ static int db__map_error(struct db *db, int src, struct sx_error *err, const cha
 	}
 }
 
-int db_open(struct db **out, const char *dsn, enum db_open_mode mode, bool create,
-	    int busy_timeout_ms, struct sx_error *err)
+int db_sqlite_open(struct db **out, const char *dsn, enum db_open_mode mode, bool create,
+		   int busy_timeout_ms, struct sx_error *err)
 {
-	struct db *db = NULL;
+	struct sqlite_db *db = NULL;
 	int flags = SQLITE_OPEN_NOMUTEX;
 	int src;
 	int rc = 0;
@@ -89,6 +108,7 @@ int db_open(struct db **out, const char *dsn, enum db_open_mode mode, bool creat
 	db = sx_calloc(1, sizeof(*db));
 	if (db == NULL)
 		return sx_error_set(err, SX_ENOMEM, NULL, NULL);
+	db->base.ops = &sqlite_ops;
 	if (mode == DB_OPEN_READ_ONLY)
 		flags |= SQLITE_OPEN_READONLY;
 	else
@@ -101,26 +121,27 @@ int db_open(struct db **out, const char *dsn, enum db_open_mode mode, bool creat
 	sqlite3_extended_result_codes(db->conn, 1);
 	sqlite3_busy_timeout(db->conn, busy_timeout_ms);
 	if (mode == DB_OPEN_READ_WRITE) {
-		rc = db_exec(db, "PRAGMA journal_mode=WAL;", err);
+		rc = sqlite__exec(&db->base, "PRAGMA journal_mode=WAL;", err);
 		if (rc < 0)
 			goto cleanup;
 	}
-	rc = db_exec(db,
-		     "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA trusted_schema=OFF;",
-		     err);
+	rc = sqlite__exec(&db->base,
+			  "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA trusted_schema=OFF;",
+			  err);
 	if (rc < 0)
 		goto cleanup;
-	*out = db;
+	*out = &db->base;
 	db = NULL;
 cleanup:
-	db_close(db);
+	if (db)
+		sqlite__close(&db->base);
 	return rc;
 }
 
-void db_close(struct db *db)
+static void sqlite__close(struct db *base)
 {
-	if (db == NULL)
-		return;
+	struct sqlite_db *db = sqlite__db(base);
+
 	for (size_t i = 0; i < db->cache_len; i++) {
 		sqlite3_finalize(db->cache[i].stmt);
 		sx_free(db->cache[i].sql);
@@ -129,8 +150,9 @@ void db_close(struct db *db)
 	sx_free(db);
 }
 
-int db_exec(struct db *db, const char *sql, struct sx_error *err)
+static int sqlite__exec(struct db *base, const char *sql, struct sx_error *err)
 {
+	struct sqlite_db *db = sqlite__db(base);
 	char *msg = NULL;
 	int src = sqlite3_exec(db->conn, sql, NULL, NULL, &msg);
 	int rc = 0;
@@ -141,9 +163,11 @@ int db_exec(struct db *db, const char *sql, struct sx_error *err)
 	return rc;
 }
 
-int db_prepare(struct db_stmt **out, struct db *db, const char *sql, struct sx_error *err)
+static int sqlite__prepare(struct db_stmt **out, struct db *base, const char *sql,
+			   struct sx_error *err)
 {
-	struct db_stmt *slot = NULL;
+	struct sqlite_db *db = sqlite__db(base);
+	struct sqlite_stmt *slot = NULL;
 	sqlite3_stmt *stmt = NULL;
 	int src;
 
@@ -163,7 +187,7 @@ int db_prepare(struct db_stmt **out, struct db *db, const char *sql, struct sx_e
 			return sx_error_setf(err, SX_EINTERNAL, NULL, NULL,
 					     "statement already in use: %.80s", sql);
 		slot->in_use = true;
-		*out = slot;
+		*out = &slot->base;
 		return 0;
 	}
 	src = sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
@@ -181,6 +205,7 @@ int db_prepare(struct db_stmt **out, struct db *db, const char *sql, struct sx_e
 		sqlite3_finalize(stmt);
 		return sx_error_set(err, SX_ENOMEM, NULL, NULL);
 	}
+	slot->base.db = base;
 	slot->stmt = stmt;
 	slot->key = sql;
 	slot->in_use = true;
@@ -195,11 +220,11 @@ int db_prepare(struct db_stmt **out, struct db *db, const char *sql, struct sx_e
 			slot->position[n] = (unsigned char)i;
 	}
 	db->cache_len++;
-	*out = slot;
+	*out = &slot->base;
 	return 0;
 }
 
-static int db__param_index(struct db_stmt *st, int idx)
+static int db__param_index(struct sqlite_stmt *st, int idx)
 {
 	if (idx < 1 || idx > DB_MAX_PARAMS)
 		return 0;
@@ -217,8 +242,9 @@ static int db__bind_result(int src)
 	return SX_EINVALID;
 }
 
-int db_bind_text(struct db_stmt *st, int idx, const char *text, size_t len)
+static int sqlite__bind_text(struct db_stmt *base, int idx, const char *text, size_t len)
 {
+	struct sqlite_stmt *st = sqlite__stmt(base);
 	int pos = db__param_index(st, idx);
 
 	if (pos == 0)
@@ -229,13 +255,9 @@ int db_bind_text(struct db_stmt *st, int idx, const char *text, size_t len)
 						   SQLITE_UTF8));
 }
 
-int db_bind_str(struct db_stmt *st, int idx, const char *text)
+static int sqlite__bind_int64(struct db_stmt *base, int idx, int64_t value)
 {
-	return db_bind_text(st, idx, text, text ? strlen(text) : 0);
-}
-
-int db_bind_int64(struct db_stmt *st, int idx, int64_t value)
-{
+	struct sqlite_stmt *st = sqlite__stmt(base);
 	int pos = db__param_index(st, idx);
 
 	if (pos == 0)
@@ -243,8 +265,9 @@ int db_bind_int64(struct db_stmt *st, int idx, int64_t value)
 	return db__bind_result(sqlite3_bind_int64(st->stmt, pos, value));
 }
 
-int db_bind_null(struct db_stmt *st, int idx)
+static int sqlite__bind_null(struct db_stmt *base, int idx)
 {
+	struct sqlite_stmt *st = sqlite__stmt(base);
 	int pos = db__param_index(st, idx);
 
 	if (pos == 0)
@@ -252,112 +275,110 @@ int db_bind_null(struct db_stmt *st, int idx)
 	return db__bind_result(sqlite3_bind_null(st->stmt, pos));
 }
 
-int db_step(struct db_stmt *st, struct sx_error *err)
+static int sqlite__step(struct db_stmt *base, struct sx_error *err)
 {
+	struct sqlite_stmt *st = sqlite__stmt(base);
 	int src = sqlite3_step(st->stmt);
-	struct db fake;
 
 	if (src == SQLITE_ROW)
 		return DB_ROW;
 	if (src == SQLITE_DONE)
 		return DB_DONE;
-	memset(&fake, 0, sizeof(fake));
-	fake.conn = sqlite3_db_handle(st->stmt);
-	return db__map_error(&fake, src, err, "step");
+	return db__map_error(sqlite__db(base->db), src, err, "step");
 }
 
-const char *db_column_text(struct db_stmt *st, int col)
+static const char *sqlite__column_text(struct db_stmt *base, int col)
 {
-	return (const char *)sqlite3_column_text(st->stmt, col);
+	return (const char *)sqlite3_column_text(sqlite__stmt(base)->stmt, col);
 }
 
-size_t db_column_bytes(struct db_stmt *st, int col)
+static size_t sqlite__column_bytes(struct db_stmt *base, int col)
 {
-	return (size_t)sqlite3_column_bytes(st->stmt, col);
+	return (size_t)sqlite3_column_bytes(sqlite__stmt(base)->stmt, col);
 }
 
-int64_t db_column_int64(struct db_stmt *st, int col)
+static int64_t sqlite__column_int64(struct db_stmt *base, int col)
 {
-	return sqlite3_column_int64(st->stmt, col);
+	return sqlite3_column_int64(sqlite__stmt(base)->stmt, col);
 }
 
-bool db_column_is_null(struct db_stmt *st, int col)
+static bool sqlite__column_is_null(struct db_stmt *base, int col)
 {
-	return sqlite3_column_type(st->stmt, col) == SQLITE_NULL;
+	return sqlite3_column_type(sqlite__stmt(base)->stmt, col) == SQLITE_NULL;
 }
 
-void db_finish(struct db_stmt *st)
+static void sqlite__finish(struct db_stmt *base)
 {
-	if (st == NULL)
-		return;
+	struct sqlite_stmt *st = sqlite__stmt(base);
+
 	sqlite3_reset(st->stmt);
 	sqlite3_clear_bindings(st->stmt);
 	st->in_use = false;
 }
 
-int db_exec_cached(struct db *db, const char *sql, struct sx_error *err)
+static int sqlite__exec_cached(struct db *db, const char *sql, struct sx_error *err)
 {
 	struct db_stmt *st = NULL;
-	int rc = db_prepare(&st, db, sql, err);
+	int rc = sqlite__prepare(&st, db, sql, err);
 
 	if (rc < 0)
 		return rc;
-	rc = db_step(st, err);
-	db_finish(st);
+	rc = sqlite__step(st, err);
+	sqlite__finish(st);
 	return rc < 0 ? rc : 0;
 }
 
-int db_begin_read(struct db *db, struct sx_error *err)
+static int sqlite__begin_read(struct db *db, struct sx_error *err)
 {
-	int rc = db_exec_cached(db, "BEGIN DEFERRED", err);
+	int rc = sqlite__exec_cached(db, "BEGIN DEFERRED", err);
 
 	if (rc == 0)
-		db->in_transaction = true;
+		sqlite__db(db)->in_transaction = true;
 	return rc;
 }
 
-int db_begin_write(struct db *db, struct sx_error *err)
+static int sqlite__begin_write(struct db *db, struct sx_error *err)
 {
-	int rc = db_exec_cached(db, "BEGIN IMMEDIATE", err);
+	int rc = sqlite__exec_cached(db, "BEGIN IMMEDIATE", err);
 
 	if (rc == 0)
-		db->in_transaction = true;
+		sqlite__db(db)->in_transaction = true;
 	return rc;
 }
 
-int db_commit(struct db *db, struct sx_error *err)
+static int sqlite__commit(struct db *db, struct sx_error *err)
 {
-	int rc = db_exec_cached(db, "COMMIT", err);
+	int rc = sqlite__exec_cached(db, "COMMIT", err);
 
 	if (rc == 0)
-		db->in_transaction = false;
+		sqlite__db(db)->in_transaction = false;
 	return rc;
 }
 
-void db_rollback(struct db *db)
+static void sqlite__rollback(struct db *base)
 {
-	if (db == NULL)
-		return;
+	struct sqlite_db *db = sqlite__db(base);
+
 	if (!sqlite3_get_autocommit(db->conn))
 		sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
 	db->in_transaction = false;
 }
 
-int64_t db_changes(struct db *db)
+static int64_t sqlite__changes(struct db *db)
 {
-	return sqlite3_changes64(db->conn);
+	return sqlite3_changes64(sqlite__db(db)->conn);
 }
 
-int db_integrity_check(struct db *db, struct sx_error *err)
+static int sqlite__integrity_check(struct db *db, struct sx_error *err)
 {
 	struct db_stmt *st = NULL;
-	int rc = db_prepare(&st, db, "PRAGMA integrity_check", err);
+	int rc = sqlite__prepare(&st, db, "PRAGMA integrity_check", err);
 
 	if (rc < 0)
 		return rc;
-	rc = db_step(st, err);
+	rc = sqlite__step(st, err);
 	if (rc == DB_ROW) {
-		const char *result = db_column_text(st, 0);
+		const char *result = sqlite__column_text(st, 0);
 
 		rc = (result && strcmp(result, "ok") == 0)
 			     ? 0
@@ -366,7 +387,7 @@ int db_integrity_check(struct db *db, struct sx_error *err)
 	} else if (rc == DB_DONE) {
 		rc = sx_error_set(err, SX_ECORRUPT, NULL, NULL);
 	}
-	db_finish(st);
+	sqlite__finish(st);
 	return rc;
 }
 
@@ -376,25 +397,25 @@ static int db__count_tables(int64_t *out, struct db *db, const char *name, struc
 		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1";
 	static const char sql_all[] = "SELECT count(*) FROM sqlite_master WHERE type = 'table'";
 	struct db_stmt *st = NULL;
-	int rc = db_prepare(&st, db, name ? sql_named : sql_all, err);
+	int rc = sqlite__prepare(&st, db, name ? sql_named : sql_all, err);
 
 	if (rc < 0)
 		return rc;
-	if (name && (rc = db_bind_str(st, 1, name)) < 0)
+	if (name && (rc = sqlite__bind_text(st, 1, name, strlen(name))) < 0)
 		goto cleanup;
-	rc = db_step(st, err);
+	rc = sqlite__step(st, err);
 	if (rc == DB_ROW) {
-		*out = db_column_int64(st, 0);
+		*out = sqlite__column_int64(st, 0);
 		rc = 0;
 	} else if (rc == DB_DONE) {
 		rc = sx_error_set(err, SX_EINTERNAL, NULL, NULL);
 	}
 cleanup:
-	db_finish(st);
+	sqlite__finish(st);
 	return rc;
 }
 
-int db_table_exists(bool *out, struct db *db, const char *name, struct sx_error *err)
+static int sqlite__table_exists(bool *out, struct db *db, const char *name, struct sx_error *err)
 {
 	int64_t n = 0;
 	int rc = db__count_tables(&n, db, name, err);
@@ -403,7 +424,7 @@ int db_table_exists(bool *out, struct db *db, const char *name, struct sx_error 
 	return rc;
 }
 
-int db_is_empty(bool *out, struct db *db, struct sx_error *err)
+static int sqlite__is_empty(bool *out, struct db *db, struct sx_error *err)
 {
 	int64_t n = 0;
 	int rc = db__count_tables(&n, db, NULL, err);
@@ -412,8 +433,27 @@ int db_is_empty(bool *out, struct db *db, struct sx_error *err)
 	return rc;
 }
 
-const char *db_backend_name(const struct db *db)
-{
-	(void)db;
-	return "sqlite";
-}
+static const struct db_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = sqlite__close,
+	.exec = sqlite__exec,
+	.exec_cached = sqlite__exec_cached,
+	.prepare = sqlite__prepare,
+	.bind_text = sqlite__bind_text,
+	.bind_int64 = sqlite__bind_int64,
+	.bind_null = sqlite__bind_null,
+	.step = sqlite__step,
+	.column_text = sqlite__column_text,
+	.column_bytes = sqlite__column_bytes,
+	.column_int64 = sqlite__column_int64,
+	.column_is_null = sqlite__column_is_null,
+	.finish = sqlite__finish,
+	.begin_read = sqlite__begin_read,
+	.begin_write = sqlite__begin_write,
+	.commit = sqlite__commit,
+	.rollback = sqlite__rollback,
+	.changes = sqlite__changes,
+	.integrity_check = sqlite__integrity_check,
+	.table_exists = sqlite__table_exists,
+	.is_empty = sqlite__is_empty,
+};

@@ -2,7 +2,10 @@
  * store — connection pool, transactions and migrations (see store.h).
  *
  * Migrations are the files sql/sqlite/NNNN_name.sql, compiled into the binary
- * (base/embedded.h). schema_version holds one row per applied migration; the
+ * (base/embedded.h); a PostgreSQL database gets sql/pg/NNNN_name.sql instead,
+ * the same versions written in its dialect (store__migrations picks the set by
+ * the connection's backend; a unit test keeps the numbers and names in step).
+ * schema_version holds one row per applied migration; the
  * database's version is its highest row. Each migration runs in its own write
  * transaction together with its schema_version row, so a crash mid-migration
  * leaves the previous version intact. A database newer than the binary is
@@ -50,11 +53,29 @@ struct store {
 	int reader_count;
 };
 
+bool store_dsn_is_postgresql(const char *dsn)
+{
+	return db_dsn_is_postgresql(dsn);
+}
+
 int store_binary_schema_version(void)
 {
 	if (embedded_migration_count == 0)
 		return 0;
 	return embedded_migrations[embedded_migration_count - 1].version;
+}
+
+/* The migrations for db's backend. */
+static void store__migrations(const struct embedded_migration **out, size_t *count,
+			      const struct db *db)
+{
+	if (strcmp(db_backend_name(db), "postgresql") == 0) {
+		*out = embedded_pg_migrations;
+		*count = embedded_pg_migration_count;
+	} else {
+		*out = embedded_migrations;
+		*count = embedded_migration_count;
+	}
 }
 
 static int store__db_version(int *out, struct db *db, struct sx_error *err)
@@ -85,6 +106,8 @@ static int store__apply_migrations(struct db *db, int *from, int *to, struct sx_
 		" version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
 	static const char insert_version[] =
 		"INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)";
+	const struct embedded_migration *migrations = NULL;
+	size_t migration_count = 0;
 	int current = 0;
 	int rc;
 
@@ -96,8 +119,9 @@ static int store__apply_migrations(struct db *db, int *from, int *to, struct sx_
 		return sx_error_setf(err, SX_ETOONEW, NULL, NULL,
 				     "database schema version %d, binary knows up to %d", current,
 				     store_binary_schema_version());
-	for (size_t i = 0; i < embedded_migration_count; i++) {
-		const struct embedded_migration *m = &embedded_migrations[i];
+	store__migrations(&migrations, &migration_count, db);
+	for (size_t i = 0; i < migration_count; i++) {
+		const struct embedded_migration *m = &migrations[i];
 		struct db_stmt *st = NULL;
 		char now[SX_TIME_TEXT_LEN];
 		int version = 0;
@@ -163,7 +187,8 @@ int store_create(const char *dsn, struct sx_error *err)
 		goto cleanup;
 	if (!empty) {
 		rc = sx_error_setf(err, SX_EEXISTS, "already_initialized", "数据库已初始化，不能重复创建",
-				   "%s already holds tables", dsn);
+				   "%s already holds tables",
+				   db_dsn_is_postgresql(dsn) ? "the PostgreSQL database" : dsn);
 		goto cleanup;
 	}
 	rc = store__apply_migrations(db, NULL, NULL, err);

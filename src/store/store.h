@@ -62,6 +62,10 @@ enum store_tx_mode {
 	STORE_TX_WRITE = 2,
 };
 
+/* Whether dsn names a PostgreSQL database ("postgresql://…", "postgres://…"
+ * or a libpq keyword string; docs/postgresql.md) rather than a SQLite file. */
+bool store_dsn_is_postgresql(const char *dsn);
+
 /* The schema version this binary speaks: the highest embedded migration. */
 int store_binary_schema_version(void);
 

@@ -73,11 +73,14 @@ int store__query_int64(int64_t *out, struct store_tx *tx, const char *sql,
  * $1 agency id (NULL = any); $2 the query as typed (NULL = none) for the
  * certificate prefix, compared with substr/length so that no character in it
  * is special; $3 the LIKE pattern of store__like_pattern for the name, with
- * '\' as the escape character.
+ * '\' as the escape character. "CAST($n AS TEXT) IS NULL", not "$n IS NULL":
+ * PostgreSQL must type every parameter it sees, and one under IS NULL gets no
+ * type from it ("could not determine data type of parameter $1"), even when
+ * another use of $n has one; the cast is a no-op on SQLite.
  */
 #define STORE__OFFICER_FILTER_WHERE                                                                \
-	" WHERE ($1 IS NULL OR o.agency_id = $1)"                                                  \
-	" AND ($2 IS NULL OR substr(o.cert_no, 1, length($2)) = $2"                                \
+	" WHERE (CAST($1 AS TEXT) IS NULL OR o.agency_id = $1)"                                    \
+	" AND (CAST($2 AS TEXT) IS NULL OR substr(o.cert_no, 1, length($2)) = $2"                  \
 	" OR o.name LIKE $3 ESCAPE '\\')"
 
 /*

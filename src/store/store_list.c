@@ -220,7 +220,7 @@ int store_list_items(struct store_list_item **out, size_t *count, struct store_t
 			  "SELECT ord, code, name, act_type, random_inspection, major_decision, "
 			  "av_requirement, CASE WHEN $5 = 1 THEN body ELSE NULL END "
 			  "FROM list_item WHERE version_id = $1 "
-			  "AND ($2 IS NULL OR code = $2) "
+			  "AND (CAST($2 AS TEXT) IS NULL OR code = $2) "
 			  "AND ($3 = 0 OR random_inspection = 1) "
 			  "AND ($4 = 0 OR av_requirement <> 'none') ORDER BY ord",
 			  STORE__PARAMS(P_TEXT(version_id), P_OPT_TEXT(filter->code),

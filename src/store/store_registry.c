@@ -203,7 +203,8 @@ int store_officer_count(int64_t *out, struct store_tx *tx, const char *agency_id
 			struct sx_error *err)
 {
 	return store__query_int64(out, tx,
-				  "SELECT count(*) FROM officer WHERE ($1 IS NULL OR agency_id = $1)",
+				  "SELECT count(*) FROM officer "
+				  "WHERE (CAST($1 AS TEXT) IS NULL OR agency_id = $1)",
 				  STORE__PARAMS(P_TEXT(agency_id)), err);
 }
 
@@ -347,6 +348,7 @@ int store_audit_append(struct store_tx *tx, const struct store_audit *ev, struct
 int store_audit_count(int64_t *out, struct store_tx *tx, const char *action, struct sx_error *err)
 {
 	return store__query_int64(
-		out, tx, "SELECT count(*) FROM audit_event WHERE ($1 IS NULL OR action = $1)",
+		out, tx,
+		"SELECT count(*) FROM audit_event WHERE (CAST($1 AS TEXT) IS NULL OR action = $1)",
 		STORE__PARAMS(P_TEXT(action)), err);
 }

@@ -85,8 +85,8 @@ int store_user_list(struct store_user **out, size_t *count, struct store_tx *tx,
 		"SELECT u.id, u.username, u.display_name, u.agency_id, u.role, u.password_hash, "
 		"u.disabled, u.password_changed_at, u.created_at, u.created_by "
 		"FROM app_user u JOIN agency a ON a.id = u.agency_id "
-		"WHERE ($1 IS NULL OR u.agency_id = $1) "
-		"AND ($2 IS NULL OR substr(a.region_code, 1, length($2)) = $2) "
+		"WHERE (CAST($1 AS TEXT) IS NULL OR u.agency_id = $1) "
+		"AND (CAST($2 AS TEXT) IS NULL OR substr(a.region_code, 1, length($2)) = $2) "
 		"ORDER BY a.region_code, u.agency_id, u.username";
 	struct store_user *items = NULL;
 	size_t len = 0, cap = 0;

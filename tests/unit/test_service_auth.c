@@ -1,6 +1,7 @@
 /*
- * Unit tests for service/auth and service/users against a real SQLite
- * database: every test gets a fresh database in its own mkdtemp directory,
+ * Unit tests for service/auth and service/users against a real database
+ * (SQLite, or PostgreSQL when SANXIANG_TEST_BACKEND says so: tests/support/testdb.h):
+ * every test gets a fresh database and its own mkdtemp directory,
  * loaded with the demo data (seven users of one city, 330100: admin,
  * officer, unit_head, reviewer and agency_head of the 市场监督管理局,
  * supervisor of the 司法局, officer2 of the 生态环境局).
@@ -33,6 +34,7 @@
 #include <cmocka.h>
 
 #include "demo_fixture.h"
+#include "testdb.h"
 
 #include "base/error.h"
 #include "base/mem.h"
@@ -80,10 +82,10 @@ static int setup(void **state)
 		sx_free(f);
 		return -1;
 	}
-	snprintf(f->db, sizeof(f->db), "%s/sanxiang.db", f->dir);
 	snprintf(f->key_dir, sizeof(f->key_dir), "%s/keys", f->dir);
 	sx_error_clear(&err);
-	if (store_create(f->db, &err) < 0 || store_open(&f->store, f->db, NULL, &err) < 0) {
+	if (testdb_create(f->db, sizeof(f->db), f->dir, &err) < 0 ||
+	    store_create(f->db, &err) < 0 || store_open(&f->store, f->db, NULL, &err) < 0) {
 		fprintf(stderr, "test: store: %s %s\n", err.code, err.detail);
 		goto fail;
 	}
@@ -104,6 +106,7 @@ static int setup(void **state)
 	return 0;
 fail:
 	store_close(f->store);
+	testdb_drop(f->db);
 	demo_fixture_remove_tree(f->dir);
 	sx_free(f);
 	return -1;
@@ -115,6 +118,7 @@ static int teardown(void **state)
 
 	sx_mem_fail_after(-1);
 	store_close(f->store);
+	testdb_drop(f->db);
 	demo_fixture_remove_tree(f->dir);
 	sx_free(f);
 	return 0;

@@ -1,5 +1,5 @@
 /*
- * Unit tests for store/ on SQLite: creating and migrating a database and the
+ * Unit tests for store/ on both backends: creating and migrating a database and the
  * version checks around it, the agency/user/session/throttle/audit functions,
  * transactions (rollback leaves nothing, readers see what was committed, writes
  * refuse read transactions), the driver's name-bound placeholders and statement
@@ -7,10 +7,13 @@
  * every step of store_create, store_open, store_begin and store_user_list (ASan
  * reports anything left behind).
  *
- * Every test makes its own database in a fresh mkdtemp directory under $TMPDIR
- * (or /tmp) and removes the directory afterwards, WAL files included. Tests
- * that need to reach under the store (to forge a newer schema, or to try an
- * UPDATE the store never issues) open their own connection with db_open.
+ * Every test makes its own database with tests/support/testdb (a file in a
+ * fresh mkdtemp directory under $TMPDIR or /tmp, or a fresh PostgreSQL database
+ * when SANXIANG_TEST_BACKEND=postgresql) and removes both afterwards, WAL files
+ * included. Tests that need to reach under the store (to forge a newer schema,
+ * or to try an UPDATE the store never issues) open their own connection with
+ * db_open. Tests of the SQLite file itself and of the SQLite driver's binding
+ * and cache run on SQLite only (test_db_pg covers the PostgreSQL driver).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -37,6 +40,7 @@
 #include "base/mem.h"
 #include "store/db.h"
 #include "store/store.h"
+#include "testdb.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -63,7 +67,7 @@
 
 struct fixture {
 	char dir[PATH_MAX - 32];
-	char path[PATH_MAX];   /* the database file inside dir */
+	char path[PATH_MAX];   /* the database's DSN: a file inside dir, or a PostgreSQL database */
 	struct store *st;      /* opened by setup_store; NULL when a test closed it */
 };
 
@@ -91,6 +95,7 @@ static int setup_dir(void **state)
 {
 	const char *tmp = getenv("TMPDIR");
 	struct fixture *fx;
+	struct sx_error err;
 
 	sx_mem_fail_after(-1);
 	fx = calloc(1, sizeof(*fx));
@@ -101,8 +106,12 @@ static int setup_dir(void **state)
 		free(fx);
 		return -1;
 	}
-	snprintf(fx->path, sizeof(fx->path), "%s/store.db", fx->dir);
 	*state = fx;
+	sx_error_clear(&err);
+	if (testdb_create(fx->path, sizeof(fx->path), fx->dir, &err) < 0) {
+		print_message("setup: %s %s\n", err.code, err.detail);
+		return -1;
+	}
 	return 0;
 }
 
@@ -177,6 +186,7 @@ static int teardown(void **state)
 	if (fx == NULL)
 		return 0;
 	close_store_bounded(fx->st);
+	testdb_drop(fx->path);
 	if (remove_dir(fx->dir) < 0)
 		print_message("could not remove %s: %s\n", fx->dir, strerror(errno));
 	free(fx);
@@ -1865,21 +1875,13 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-			test_create_makes_a_database_at_the_binary_schema_version, setup_dir,
-			teardown),
-		cmocka_unit_test_setup_teardown(
 			test_create_refuses_a_database_that_is_already_initialized, setup_dir,
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_create_refuses_a_file_that_holds_an_unrelated_table, setup_dir,
 			teardown),
-		cmocka_unit_test_setup_teardown(test_create_refuses_a_file_that_is_not_a_database,
-						setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_migrate_on_an_up_to_date_database_is_idempotent, setup_dir, teardown),
-		cmocka_unit_test_setup_teardown(
-			test_migrate_on_a_missing_file_fails_and_creates_no_file, setup_dir,
-			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_failed_migration_is_rolled_back_and_keeps_the_old_version, setup_dir,
 			teardown),
@@ -1889,8 +1891,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_database_older_than_the_binary_is_refused_by_open_until_migrated,
 			setup_dir, teardown),
-		cmocka_unit_test_setup_teardown(test_open_refuses_an_empty_database_as_outdated,
-						setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_agency_and_user_round_trip_through_get_and_get_by_username,
 			setup_store, teardown),
@@ -1936,11 +1936,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_committed_write_is_visible_to_a_new_read_transaction, setup_store,
 			teardown),
-		cmocka_unit_test_setup_teardown(test_placeholders_are_bound_by_name_not_position,
-						setup_dir, teardown),
-		cmocka_unit_test_setup_teardown(
-			test_statement_cache_refuses_a_statement_in_use_and_reuses_it_after_finish,
-			setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_writers_and_readers_lose_no_write,
 						setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_store_close_waits_for_an_open_transaction,
@@ -1958,6 +1953,30 @@ int main(void)
 			test_user_list_fails_cleanly_when_any_allocation_fails, setup_store,
 			teardown),
 	};
+	/* The SQLite file itself (made, refused, never made, empty) and the SQLite driver's
+	 * binding and statement cache: PostgreSQL has none of them (test_db_pg covers its driver). */
+	const struct CMUnitTest sqlite_only[] = {
+		cmocka_unit_test_setup_teardown(
+			test_create_makes_a_database_at_the_binary_schema_version, setup_dir,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_create_refuses_a_file_that_is_not_a_database,
+						setup_dir, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_migrate_on_a_missing_file_fails_and_creates_no_file, setup_dir,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_open_refuses_an_empty_database_as_outdated,
+						setup_dir, teardown),
+		cmocka_unit_test_setup_teardown(test_placeholders_are_bound_by_name_not_position,
+						setup_dir, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_statement_cache_refuses_a_statement_in_use_and_reuses_it_after_finish,
+			setup_dir, teardown),
+	};
+	int failures;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	failures = cmocka_run_group_tests_name("store", tests, NULL, NULL);
+	if (!testdb_is_postgresql())
+		failures += cmocka_run_group_tests_name("store on SQLite only", sqlite_only, NULL,
+							NULL);
+	return failures;
 }

@@ -1,5 +1,5 @@
 /*
- * Unit tests for the registry part of store/ on SQLite: agencies' public
+ * Unit tests for the registry part of store/ on both backends: agencies' public
  * fields (duties, address, phone, complaint channel) round-trip through
  * insert, get and list; an officer's photo hash round-trips; and the public
  * officer list (store_officer_list, store_officer_list_count) filters by
@@ -11,8 +11,9 @@
  * The public row type has no id_number field at all; the test proves it by
  * checking that no byte of a stored ID number appears anywhere in the rows.
  *
- * Every test makes its own database in a fresh mkdtemp directory under
- * $TMPDIR (or /tmp) and removes it afterwards.
+ * Every test makes its own database with tests/support/testdb (a file in a
+ * fresh mkdtemp directory under $TMPDIR or /tmp, or a fresh PostgreSQL database
+ * when SANXIANG_TEST_BACKEND=postgresql) and removes both afterwards.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,6 +33,7 @@
 #include "base/error.h"
 #include "base/mem.h"
 #include "store/store.h"
+#include "testdb.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -148,8 +150,9 @@ static int setup(void **state)
 		return -1;
 	}
 	*state = fx;
-	snprintf(fx->path, sizeof(fx->path), "%s/store.db", fx->dir);
-	if (store_create(fx->path, &err) < 0 || store_open(&fx->st, fx->path, NULL, &err) < 0)
+	sx_error_clear(&err);
+	if (testdb_create(fx->path, sizeof(fx->path), fx->dir, &err) < 0 ||
+	    store_create(fx->path, &err) < 0 || store_open(&fx->st, fx->path, NULL, &err) < 0)
 		goto fail;
 	agency_fill(&a, AGENCY_A, "11110101MB0000001A", "甲区市场监督管理局", "110101");
 	agency_fill(&b, AGENCY_B, "11330100MB0000002B", "乙市生态环境局", "330100");
@@ -188,6 +191,7 @@ static int teardown(void **state)
 	if (fx == NULL)
 		return 0;
 	store_close(fx->st);
+	testdb_drop(fx->path);
 	remove_dir(fx->dir);
 	free(fx);
 	return 0;

@@ -18,6 +18,7 @@
 
 #include "base/error.h"
 #include "base/mem.h"
+#include "testdb.h"
 
 #include <curl/curl.h>
 #include <dirent.h>
@@ -49,7 +50,10 @@ extern char **environ;
 
 struct itest_server {
 	char *dir;            /* temp dir, owned */
-	char *db_path;        /* DIR/test.db */
+	char *db_path;        /* DSN from testdb: DIR/test.db, or a PostgreSQL database */
+	char *key_dir;        /* PostgreSQL only: DIR/test.db.keys, given as --key-dir; NULL on
+	                         SQLite, where that is the default next to the file */
+	bool db_created;      /* testdb_create succeeded: testdb_drop it when released */
 	char *ready_path;     /* DIR/ready */
 	char *log_path;       /* DIR/server.log, appended across restarts */
 	char *setup_log_path; /* DIR/setup.log */
@@ -203,15 +207,23 @@ static int spawn(pid_t *out, char *const *argv, const char *log_path)
 	return 0;
 }
 
-/* Runs one setup subcommand to completion; it must exit 0. */
-static int run_tool(struct itest_server *s, const char *bin, const char *subcommand)
+/*
+ * Runs one setup subcommand to completion; it must exit 0. with_key_dir: pass
+ * --key-dir (init takes it, demo does not) when the server has one.
+ */
+static int run_tool(struct itest_server *s, const char *bin, const char *subcommand,
+                    bool with_key_dir)
 {
-	char *argv[] = {(char *)bin, (char *)subcommand, "--db", s->db_path, NULL};
+	char *argv[] = {(char *)bin, (char *)subcommand, "--db", s->db_path, NULL, NULL, NULL};
 	char what[128];
 	pid_t pid;
 	int status;
 	int rc;
 
+	if (with_key_dir && s->key_dir) {
+		argv[4] = "--key-dir";
+		argv[5] = s->key_dir;
+	}
 	if ((rc = spawn(&pid, argv, s->setup_log_path)) < 0)
 		return rc;
 	rc = wait_bounded(&status, pid, ITEST_TOOL_TIMEOUT_MS);
@@ -332,7 +344,7 @@ static int launch_serve(struct itest_server *s)
 		fprintf(stderr, "itest: unlink %s: %s\n", s->ready_path, strerror(errno));
 		return SX_EIO;
 	}
-	argv = sx_calloc(extra + 10, sizeof(*argv));
+	argv = sx_calloc(extra + 12, sizeof(*argv));
 	if (!argv)
 		return SX_ENOMEM;
 	argv[i++] = (char *)bin;
@@ -343,6 +355,10 @@ static int launch_serve(struct itest_server *s)
 	argv[i++] = "127.0.0.1:0";
 	argv[i++] = "--ready-file";
 	argv[i++] = s->ready_path;
+	if (s->key_dir) {
+		argv[i++] = "--key-dir";
+		argv[i++] = s->key_dir;
+	}
 	for (j = 0; j < extra; j++)
 		argv[i++] = s->extra_args[j];
 	argv[i] = NULL;
@@ -425,6 +441,12 @@ static void server_release(struct itest_server *s)
 
 	if (!s)
 		return;
+	if (s->db_created) {
+		if (getenv("SANXIANG_KEEP_TEST_DIR"))
+			fprintf(stderr, "itest: keeping test database %s\n", s->db_path);
+		else
+			testdb_drop(s->db_path);
+	}
 	if (s->dir) {
 		if (getenv("SANXIANG_KEEP_TEST_DIR"))
 			fprintf(stderr, "itest: keeping test dir %s\n", s->dir);
@@ -436,6 +458,7 @@ static void server_release(struct itest_server *s)
 	sx_free(s->extra_args);
 	sx_free(s->dir);
 	sx_free(s->db_path);
+	sx_free(s->key_dir);
 	sx_free(s->ready_path);
 	sx_free(s->log_path);
 	sx_free(s->setup_log_path);
@@ -451,6 +474,7 @@ int itest_server_start(struct itest_server **out, const char *const *extra_serve
 	struct itest_server *s = NULL;
 	size_t extra = count_args(extra_serve_args);
 	char *template = NULL;
+	struct sx_error err;
 	size_t i;
 	int rc;
 
@@ -484,7 +508,7 @@ int itest_server_start(struct itest_server **out, const char *const *extra_serve
 	}
 	s->dir = template;
 	template = NULL;
-	s->db_path = path_join(s->dir, "test.db");
+	s->db_path = sx_malloc(TESTDB_DSN_MAX);
 	s->ready_path = path_join(s->dir, "ready");
 	s->log_path = path_join(s->dir, "server.log");
 	s->setup_log_path = path_join(s->dir, "setup.log");
@@ -492,9 +516,26 @@ int itest_server_start(struct itest_server **out, const char *const *extra_serve
 		rc = SX_ENOMEM;
 		goto cleanup;
 	}
-	if ((rc = run_tool(s, bin, "init")) < 0)
+	sx_error_clear(&err);
+	if ((rc = testdb_create(s->db_path, TESTDB_DSN_MAX, s->dir, &err)) < 0) {
+		fprintf(stderr, "itest: test database: %s %s %s\n", err.code, err.message,
+		        err.detail);
+		if (rc != SX_ENOMEM)
+			rc = SX_EIO;
 		goto cleanup;
-	if ((rc = run_tool(s, bin, "demo")) < 0)
+	}
+	s->db_created = true;
+	if (testdb_is_postgresql()) {
+		/* The default key dir is "<db>.keys", which a DSN does not name. */
+		s->key_dir = path_join(s->dir, "test.db.keys");
+		if (!s->key_dir) {
+			rc = SX_ENOMEM;
+			goto cleanup;
+		}
+	}
+	if ((rc = run_tool(s, bin, "init", true)) < 0)
+		goto cleanup;
+	if ((rc = run_tool(s, bin, "demo", false)) < 0)
 		goto cleanup;
 	if ((rc = launch_serve(s)) < 0)
 		goto cleanup;

@@ -20,6 +20,7 @@
 #include "service/demo.h"
 #include "service/ledger.h"
 #include "service/registry.h"
+#include "testdb.h"
 
 static const struct crypto_password_params demo_fixture_cheap = {
 	.t_cost = 1,
@@ -66,10 +67,10 @@ struct demo_fixture *demo_fixture_new(const char *name)
 		sx_free(f);
 		return NULL;
 	}
-	snprintf(f->db, sizeof(f->db), "%s/sanxiang.db", f->dir);
 	snprintf(f->key_dir, sizeof(f->key_dir), "%s/keys", f->dir);
 	sx_error_clear(&err);
-	if (store_create(f->db, &err) < 0 || store_open(&f->store, f->db, NULL, &err) < 0) {
+	if (testdb_create(f->db, sizeof(f->db), f->dir, &err) < 0 ||
+	    store_create(f->db, &err) < 0 || store_open(&f->store, f->db, NULL, &err) < 0) {
 		fprintf(stderr, "test: store: %s %s\n", err.code, err.detail);
 		goto fail;
 	}
@@ -88,6 +89,7 @@ struct demo_fixture *demo_fixture_new(const char *name)
 	return f;
 fail:
 	store_close(f->store);
+	testdb_drop(f->db);
 	demo_fixture_remove_tree(f->dir);
 	sx_free(f);
 	return NULL;
@@ -99,6 +101,7 @@ void demo_fixture_free(struct demo_fixture *f)
 		return;
 	sx_mem_fail_after(-1);
 	store_close(f->store);
+	testdb_drop(f->db);
 	demo_fixture_remove_tree(f->dir);
 	sx_free(f);
 }
