@@ -1,6 +1,7 @@
 /*
  * bench/ledger_append — durable ledger appends per second, against raw SQLite
- * doing the same inserts with the same batching, measured in the same run.
+ * (or raw PostgreSQL inserts, with --db) doing the same inserts with the same
+ * batching, measured in the same run.
  *
  * What is measured (DESIGN.md "Performance targets": ≥ 20,000 durable events/s
  * on 2 cores and ≥ 50 % of raw SQLite with the same batching):
@@ -34,7 +35,14 @@
  *    of idle: on a VM an idle vCPU wakes late from fdatasync, which would
  *    penalize only the single-threaded baseline (bench__spinners_start).
  *
- * 3. Over HTTP, when a sanxiang binary is given (--sanxiang or $SANXIANG_BIN):
+ * 3. On PostgreSQL (--db CONNINFO): the same, in databases the bench makes on
+ *    that server and drops at the end. The baseline inserts the same rows in
+ *    the same number of COMMITs through the store's own driver (db.h; this
+ *    file does not include libpq-fe.h) as bare prepared statements: see
+ *    bench__run_raw_pg. Commits are counted as commit records in the WAL
+ *    (pg_walinspect) between two flush positions: bench__pg_snapshot.
+ *
+ * 4. Over HTTP, when a sanxiang binary is given (--sanxiang or $SANXIANG_BIN):
  *    `sanxiang init` + `demo` on a fresh database, `serve` on a free port, one
  *    admin login, then C connections (default 1, 8, 64; one thread and one
  *    keep-alive libcurl handle each) send for --http-seconds:
@@ -78,6 +86,7 @@
 #include "service/demo.h"
 #include "service/ledger.h"
 #include "service/service.h"
+#include "store/db.h"
 #include "store/store.h"
 
 extern char **environ;
@@ -93,6 +102,7 @@ extern char **environ;
 #define BENCH_HTTP_BODY_MAX 4096
 #define BENCH_TARGET_EVENTS_PER_S 20000.0
 #define BENCH_TARGET_RATIO 0.5
+#define BENCH_PG_BUSY_MS 60000
 
 /* ---- options ---- */
 
@@ -106,6 +116,7 @@ struct bench_options {
 	int serve_threads;                /* `serve --threads`; 0 = the server's default */
 	const char *dir;                  /* parent of the temporary folder */
 	const char *sanxiang;             /* the binary for the HTTP runs; NULL = skip them */
+	const char *pg;                   /* --db: a PostgreSQL conninfo; NULL = SQLite in dir */
 	bool keep;                        /* keep the temporary folder */
 	bool keep_awake;                  /* run idle-priority spinners during the runs */
 };
@@ -168,7 +179,7 @@ static void bench__usage(FILE *to)
 		"usage: bench_ledger_append [--writers 1,8,64] [--events N] [--seconds S]\n"
 		"                           [--rounds R] [--http-seconds S] [--serve-threads N]\n"
 		"                           [--dir DIR] [--sanxiang PATH] [--no-http]\n"
-		"                           [--no-keep-awake] [--keep]\n"
+		"                           [--no-keep-awake] [--keep] [--db CONNINFO]\n"
 		"\n"
 		"  --writers LIST      writer threads / HTTP connections per configuration\n"
 		"  --events N          appends per in-process configuration at most (20000)\n"
@@ -183,7 +194,14 @@ static void bench__usage(FILE *to)
 		"  --no-http           skip the HTTP runs\n"
 		"  --no-keep-awake     do not run the idle-priority spinners that keep every CPU\n"
 		"                      out of its idle state (see bench/README.md)\n"
-		"  --keep              keep the temporary folder\n");
+		"  --keep              keep the temporary folder\n"
+		"  --db CONNINFO       run on PostgreSQL instead of SQLite: a libpq keyword\n"
+		"                      string naming a server and a database to connect to\n"
+		"                      (\"host=/tmp/x port=5432 user=postgres dbname=postgres\"),\n"
+		"                      as a role that may CREATE DATABASE; the bench makes its\n"
+		"                      databases sx_bench_<pid>_{sx,raw,http} there and drops\n"
+		"                      them at the end. The raw baseline then inserts the same\n"
+		"                      rows through the same libpq driver (src/store/db_pg.c)\n");
 }
 
 /* 0, or 2 for a usage error (already reported). */
@@ -247,6 +265,10 @@ static int bench__parse_args(struct bench_options *opt, int argc, char **argv)
 			opt->dir = v;
 		} else if (strcmp(a, "--sanxiang") == 0) {
 			opt->sanxiang = v;
+		} else if (strcmp(a, "--db") == 0) {
+			/* Keyword form only: the bench appends " dbname=..." to it. */
+			rc = db_dsn_is_postgresql(v) && strstr(v, "://") == NULL ? 0 : SX_EINVALID;
+			opt->pg = v;
 		} else {
 			fprintf(stderr, "bench_ledger_append: unknown argument %s (see --help)\n",
 				a);
@@ -741,6 +763,13 @@ struct bench {
 	struct service svc;
 	sqlite3 *raw;
 	int64_t raw_next_index;           /* the raw log's next leaf index */
+	/* PostgreSQL (--db): db_path and raw_path hold conninfos of databases made here. */
+	bool is_pg;
+	struct db *pg_admin;              /* on the --db database: CREATE/DROP, positions */
+	struct db *pg_raw;                /* the baseline's connection */
+	char pg_names[3][64];             /* sx, raw, http database names; "" = not made */
+	char http_dsn[BENCH_PATH_MAX];
+	char pg_version[64], pg_fsync[16], pg_sync_commit[16];
 	struct bench_result results[BENCH_MAX_CONFIGS];
 	int result_count;
 };
@@ -775,6 +804,99 @@ static double bench__div(double a, double b)
 static double bench__rate(int64_t events, double seconds)
 {
 	return seconds > 0 ? (double)events / seconds : 0.0;
+}
+
+/* ---- PostgreSQL positions ---- */
+
+/*
+ * On PostgreSQL nothing sits between the server and its disk for the bench to
+ * count, so it reads the WAL instead, from its own connection on the --db
+ * database, between runs (no transaction of the bench is open then):
+ * bench__pg_snapshot takes the WAL flush position (in bytes, in .wal_bytes),
+ * and bench__pg_commits counts the commit records written between two
+ * positions with pg_walinspect (PostgreSQL 15 contrib; CREATE EXTENSION needs
+ * a superuser, which the throwaway cluster of scripts/pg-cluster gives). Only
+ * write transactions write a commit record, so that is the number of durable
+ * COMMITs, cluster-wide; autovacuum's ANALYZE adds one now and then.
+ *
+ * fsync counts and times stay 0: pg_stat_wal is flushed lazily, so it cannot
+ * be read per half-second round.
+ */
+static int bench__pg_snapshot(struct bench_counts *out, struct bench *b)
+{
+	struct db_stmt *st = NULL;
+	struct sx_error err;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	sx_error_clear(&err);
+	if ((rc = db_prepare(&st, b->pg_admin,
+			     "SELECT pg_wal_lsn_diff(pg_current_wal_flush_lsn(), '0/0')::bigint",
+			     &err)) < 0)
+		goto cleanup;
+	if ((rc = db_step(st, &err)) < 0)
+		goto cleanup;
+	if (rc != DB_ROW) {
+		rc = sx_error_set(&err, SX_EIO, NULL, "no row");
+		goto cleanup;
+	}
+	out->wal_bytes = (uint64_t)db_column_int64(st, 0);
+	rc = 0;
+cleanup:
+	db_finish(st);
+	if (rc < 0)
+		fprintf(stderr, "bench_ledger_append: reading the WAL position: %s %s\n",
+			err.message, err.detail);
+	return rc;
+}
+
+/* The number of commit records in the WAL between two flush positions (bytes). */
+static int bench__pg_commits(uint64_t *out, struct bench *b, uint64_t from, uint64_t to)
+{
+	struct db_stmt *st = NULL;
+	struct sx_error err;
+	char from_lsn[40], to_lsn[40];
+	int rc;
+
+	*out = 0;
+	if (to <= from)
+		return 0;
+	sx_error_clear(&err);
+	snprintf(from_lsn, sizeof(from_lsn), "%X/%X", (unsigned)(from >> 32),
+		 (unsigned)(from & 0xffffffffu));
+	snprintf(to_lsn, sizeof(to_lsn), "%X/%X", (unsigned)(to >> 32),
+		 (unsigned)(to & 0xffffffffu));
+	if ((rc = db_prepare(&st, b->pg_admin,
+			     "SELECT count(*) FROM pg_get_wal_records_info($1::text::pg_lsn, "
+			     "$2::text::pg_lsn) WHERE resource_manager = 'Transaction' "
+			     "AND record_type = 'COMMIT'",
+			     &err)) < 0)
+		goto cleanup;
+	db_bind_str(st, 1, from_lsn);
+	db_bind_str(st, 2, to_lsn);
+	if ((rc = db_step(st, &err)) < 0)
+		goto cleanup;
+	if (rc != DB_ROW) {
+		rc = sx_error_set(&err, SX_EIO, NULL, "no row");
+		goto cleanup;
+	}
+	*out = (uint64_t)db_column_int64(st, 0);
+	rc = 0;
+cleanup:
+	db_finish(st);
+	if (rc < 0)
+		fprintf(stderr, "bench_ledger_append: counting commit records: %s %s\n",
+			err.message, err.detail);
+	return rc;
+}
+
+/* What the disk side has done so far: the VFS's counters, or PostgreSQL's positions. */
+static int bench__snapshot(struct bench_counts *out, struct bench *b)
+{
+	if (b->is_pg)
+		return bench__pg_snapshot(out, b);
+	*out = bench__vfs_snapshot(&b->vfs);
+	return 0;
 }
 
 /* ---- in process: sanxiang ---- */
@@ -839,7 +961,7 @@ static int bench__run_sanxiang(struct bench_result *out, struct bench *b, int wr
 	struct bench_writer_shared shared;
 	struct bench_writer *w = NULL;
 	pthread_t *threads = NULL;
-	struct bench_counts before;
+	struct bench_counts before, after;
 	int started = 0;
 	double t0, cpu0;
 	int rc = 0;
@@ -869,7 +991,10 @@ static int bench__run_sanxiang(struct bench_result *out, struct bench *b, int wr
 		}
 		started++;
 	}
-	before = bench__vfs_snapshot(&b->vfs);
+	if (bench__snapshot(&before, b) < 0) {
+		atomic_store(&shared.failed, 1);
+		rc = SX_EIO;
+	}
 	cpu0 = bench__cpu_s();
 	t0 = bench__now_s();
 	shared.deadline = t0 + seconds;
@@ -878,9 +1003,16 @@ static int bench__run_sanxiang(struct bench_result *out, struct bench *b, int wr
 		pthread_join(threads[i], NULL);
 	out->seconds = bench__now_s() - t0;
 	out->cpu_seconds = bench__cpu_s() - cpu0;
-	out->io = bench__counts_since(bench__vfs_snapshot(&b->vfs), before);
 	out->events = atomic_load(&shared.done);
 	out->writers = writers;
+	if (rc == 0 && bench__snapshot(&after, b) < 0)
+		rc = SX_EIO;
+	if (rc == 0) {
+		out->io = bench__counts_since(after, before);
+		if (b->is_pg)
+			rc = bench__pg_commits(&out->io.commits, b, before.wal_bytes,
+					       after.wal_bytes);
+	}
 	for (int i = 0; i < started && rc == 0; i++) {
 		if (w[i].rc < 0) {
 			fprintf(stderr, "bench_ledger_append: writer %d: %s (%s)\n", i,
@@ -943,6 +1075,34 @@ static void bench__fake_hex(char out[65], uint64_t seed)
 	out[64] = '\0';
 }
 
+/* One event's leaf row, as service_ledger_record_fields makes it (ledger/event.h). */
+struct bench_raw_event {
+	char now[SX_TIME_TEXT_LEN];
+	char entity[32];
+	char data[256];
+	int data_len;
+	char hex[65];
+};
+
+static void bench__raw_event(struct bench_raw_event *ev, int64_t i, int64_t index, int writers)
+{
+	sx_time_format_utc(ev->now, sx_time_now_us());
+	snprintf(ev->entity, sizeof(ev->entity), "bench-%d", (int)(i % writers));
+	ev->data_len = snprintf(ev->data, sizeof(ev->data),
+				"{\"at\":\"%s\",\"data\":{\"by\":\"bench\",\"seq\":\"%lld\"},"
+				"\"entity\":\"%s\",\"kind\":\"" BENCH_KIND "\"}",
+				ev->now, (long long)i, ev->entity);
+	bench__fake_hex(ev->hex, (uint64_t)index);
+}
+
+/* Whether commit k (1-based) closes after event i (0-based): after ceil(k * events / commits).
+ * events <= 10^8 and commits <= events: the products fit in 64 bits. */
+static bool bench__raw_commits_after(int64_t i, int64_t events, uint64_t commits)
+{
+	return ((uint64_t)(i + 1) * commits) / (uint64_t)events !=
+	       ((uint64_t)i * commits) / (uint64_t)events;
+}
+
 static int bench__raw_step(sqlite3 *db, sqlite3_stmt *st, const char *what)
 {
 	int src = sqlite3_step(st);
@@ -985,47 +1145,36 @@ static int bench__run_raw(struct bench_result *out, struct bench *b, int writers
 	t0 = bench__now_s();
 	for (int64_t i = 0; i < events; i++) {
 		int64_t index = b->raw_next_index + i;
-		char now[SX_TIME_TEXT_LEN], entity[32], data[256], hex[65];
-		int len;
+		struct bench_raw_event ev;
 
 		if (!in_tx) {
 			if ((rc = bench__raw_step(b->raw, begin, "begin")) < 0)
 				goto cleanup;
 			in_tx = true;
 		}
-		/* The same envelope service_ledger_record_fields makes (ledger/event.h). */
-		sx_time_format_utc(now, sx_time_now_us());
-		snprintf(entity, sizeof(entity), "bench-%d", (int)(i % writers));
-		len = snprintf(data, sizeof(data),
-			       "{\"at\":\"%s\",\"data\":{\"by\":\"bench\",\"seq\":\"%lld\"},"
-			       "\"entity\":\"%s\",\"kind\":\"" BENCH_KIND "\"}",
-			       now, (long long)i, entity);
-		bench__fake_hex(hex, (uint64_t)index);
+		bench__raw_event(&ev, i, index, writers);
 		sqlite3_bind_int64(leaf, 1, index);
 		sqlite3_bind_text(leaf, 2, BENCH_KIND, -1, SQLITE_STATIC);
-		sqlite3_bind_text(leaf, 3, entity, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(leaf, 4, data, len, SQLITE_TRANSIENT);
-		sqlite3_bind_text(leaf, 5, hex, 64, SQLITE_TRANSIENT);
-		sqlite3_bind_text(leaf, 6, now, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(leaf, 3, ev.entity, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(leaf, 4, ev.data, ev.data_len, SQLITE_TRANSIENT);
+		sqlite3_bind_text(leaf, 5, ev.hex, 64, SQLITE_TRANSIENT);
+		sqlite3_bind_text(leaf, 6, ev.now, -1, SQLITE_TRANSIENT);
 		if ((rc = bench__raw_step(b->raw, leaf, "insert leaf")) < 0)
 			goto cleanup;
 		/* Leaf n completes one subtree per trailing one bit of n (ledger/merkle.c). */
 		for (int level = 0;; level++) {
 			uint64_t at = (uint64_t)index >> level;
 
-			bench__fake_hex(hex, ((uint64_t)index << 6) | (uint64_t)level);
+			bench__fake_hex(ev.hex, ((uint64_t)index << 6) | (uint64_t)level);
 			sqlite3_bind_int(hash, 1, level);
 			sqlite3_bind_int64(hash, 2, (int64_t)at);
-			sqlite3_bind_text(hash, 3, hex, 64, SQLITE_TRANSIENT);
+			sqlite3_bind_text(hash, 3, ev.hex, 64, SQLITE_TRANSIENT);
 			if ((rc = bench__raw_step(b->raw, hash, "insert hash")) < 0)
 				goto cleanup;
 			if ((at & 1) == 0)
 				break;
 		}
-		/* Commit k (1-based) closes after event ceil(k * events / commits). */
-		/* events <= 10^8 and commits <= events: the products fit in 64 bits. */
-		if (((uint64_t)(i + 1) * commits) / (uint64_t)events !=
-		    ((uint64_t)i * commits) / (uint64_t)events) {
+		if (bench__raw_commits_after(i, events, commits)) {
 			if ((rc = bench__raw_step(b->raw, commit, "commit")) < 0)
 				goto cleanup;
 			in_tx = false;
@@ -1046,6 +1195,125 @@ cleanup:
 	return rc;
 }
 
+/* ---- in process: the raw PostgreSQL baseline ---- */
+
+static int bench__pg_fail(int rc, const char *what, const struct sx_error *err)
+{
+	fprintf(stderr, "bench_ledger_append: raw postgresql %s: %s %s\n", what, err->message,
+		err->detail);
+	return rc;
+}
+
+static int bench__pg_run(struct db *db, const char *sql, const char *what)
+{
+	struct sx_error err;
+	int rc;
+
+	sx_error_clear(&err);
+	if ((rc = db_exec_cached(db, sql, &err)) < 0)
+		return bench__pg_fail(rc, what, &err);
+	return 0;
+}
+
+/*
+ * bench__run_raw on PostgreSQL: the same rows and the same commits, over one
+ * connection of the store's own driver (db_pg.c: statements prepared on the
+ * server once, PQexecPrepared per row, one round trip each), plain BEGIN and
+ * COMMIT — no advisory lock, no SAVEPOINTs, no hashing.
+ *
+ * The connection is opened DB_OPEN_READ_ONLY and each transaction begins
+ * READ WRITE: db_pg.c wraps a write on a read-write connection in its own
+ * SAVEPOINT pipeline (statement atomicity as on SQLite) but runs it as a bare
+ * PQexecPrepared on any other, which is what raw libpq does. The bench gets a
+ * raw baseline without including libpq-fe.h, at the price of relying on that
+ * documented behaviour of the driver.
+ */
+static int bench__run_raw_pg(struct bench_result *out, struct bench *b, int writers,
+			     int64_t events, uint64_t commits)
+{
+	static const char leaf_sql[] =
+		"INSERT INTO ledger_leaf (idx, kind, entity_id, data, leaf_hash, created_at) "
+		"VALUES ($1, $2, $3, $4, $5, $6)";
+	static const char hash_sql[] = "INSERT INTO ledger_hash (level, idx, hash) "
+				       "VALUES ($1, $2, $3)";
+	struct db *db = b->pg_raw;
+	struct bench_counts before, after;
+	struct sx_error err;
+	bool in_tx = false;
+	double t0, cpu0;
+	int rc = 0;
+
+	sx_error_clear(&err);
+	if (commits == 0 || (int64_t)commits > events)
+		commits = (uint64_t)events;
+	if ((rc = bench__snapshot(&before, b)) < 0)
+		return rc;
+	cpu0 = bench__cpu_s();
+	t0 = bench__now_s();
+	for (int64_t i = 0; i < events; i++) {
+		int64_t index = b->raw_next_index + i;
+		struct bench_raw_event ev;
+		struct db_stmt *st = NULL;
+
+		if (!in_tx) {
+			if ((rc = bench__pg_run(db, "BEGIN READ WRITE", "begin")) < 0)
+				goto cleanup;
+			in_tx = true;
+		}
+		bench__raw_event(&ev, i, index, writers);
+		if ((rc = db_prepare(&st, db, leaf_sql, &err)) < 0)
+			goto fail;
+		db_bind_int64(st, 1, index);
+		db_bind_str(st, 2, BENCH_KIND);
+		db_bind_str(st, 3, ev.entity);
+		db_bind_text(st, 4, ev.data, (size_t)ev.data_len);
+		db_bind_text(st, 5, ev.hex, 64);
+		db_bind_str(st, 6, ev.now);
+		rc = db_step(st, &err);
+		db_finish(st);
+		if (rc < 0)
+			goto fail;
+		for (int level = 0;; level++) {
+			uint64_t at = (uint64_t)index >> level;
+
+			bench__fake_hex(ev.hex, ((uint64_t)index << 6) | (uint64_t)level);
+			if ((rc = db_prepare(&st, db, hash_sql, &err)) < 0)
+				goto fail;
+			db_bind_int64(st, 1, level);
+			db_bind_int64(st, 2, (int64_t)at);
+			db_bind_text(st, 3, ev.hex, 64);
+			rc = db_step(st, &err);
+			db_finish(st);
+			if (rc < 0)
+				goto fail;
+			if ((at & 1) == 0)
+				break;
+		}
+		if (bench__raw_commits_after(i, events, commits)) {
+			in_tx = false;
+			if ((rc = db_commit(db, &err)) < 0)
+				goto fail;
+		}
+	}
+	out->raw_seconds = bench__now_s() - t0;
+	out->raw_cpu_seconds = bench__cpu_s() - cpu0;
+	if ((rc = bench__snapshot(&after, b)) < 0)
+		goto cleanup;
+	out->raw_io = bench__counts_since(after, before);
+	if ((rc = bench__pg_commits(&out->raw_io.commits, b, before.wal_bytes,
+				    after.wal_bytes)) < 0)
+		goto cleanup;
+	out->raw_events = events;
+	b->raw_next_index += events;
+	goto cleanup;
+fail:
+	bench__pg_fail(rc, "insert", &err);
+cleanup:
+	if (in_tx)
+		db_rollback(db);
+	return rc;
+}
+
 /* ---- set-up ---- */
 
 static int bench__path(char *out, const char *dir, const char *name)
@@ -1060,6 +1328,87 @@ static int bench__report(int rc, const char *what, const struct sx_error *err)
 	fprintf(stderr, "bench_ledger_append: %s: %s (%s) %s\n", what, sx_errno_code(rc),
 		err && err->message[0] ? err->message : "", err ? err->detail : "");
 	return rc;
+}
+
+/* One text value of a one-row query on the admin connection into out ("?" on failure). */
+static void bench__pg_show(char *out, size_t out_size, struct bench *b, const char *sql)
+{
+	struct db_stmt *st = NULL;
+	struct sx_error err;
+
+	snprintf(out, out_size, "?");
+	sx_error_clear(&err);
+	if (db_prepare(&st, b->pg_admin, sql, &err) == 0 && db_step(st, &err) == DB_ROW &&
+	    db_column_text(st, 0))
+		snprintf(out, out_size, "%s", db_column_text(st, 0));
+	db_finish(st);
+}
+
+/*
+ * PostgreSQL: connects to --db and makes three fresh databases there, for the
+ * store, the raw baseline and the HTTP server; their conninfos are --db with
+ * " dbname=..." appended (libpq takes the last value of a repeated keyword).
+ */
+static int bench__pg_setup(struct bench *b)
+{
+	static const char *const suffix[3] = {"sx", "raw", "http"};
+	char *const dsn[3] = {b->db_path, b->raw_path, b->http_dsn};
+	struct sx_error err;
+	int rc;
+
+	sx_error_clear(&err);
+	if ((rc = db_open(&b->pg_admin, b->opt.pg, DB_OPEN_READ_WRITE, false, BENCH_PG_BUSY_MS,
+			  &err)) < 0)
+		return bench__report(rc, "connect to --db", &err);
+	for (int i = 0; i < 3; i++) {
+		char name[64], sql[192];
+
+		snprintf(name, sizeof(name), "sx_bench_%ld_%s", (long)getpid(), suffix[i]);
+		/* As docs/postgresql.md asks: UTF8 (required), collation C (bytes, as SQLite). */
+		snprintf(sql, sizeof(sql),
+			 "CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' "
+			 "LC_CTYPE 'C'",
+			 name);
+		if ((rc = db_exec(b->pg_admin, sql, &err)) < 0)
+			return bench__report(rc, "CREATE DATABASE", &err);
+		snprintf(b->pg_names[i], sizeof(b->pg_names[i]), "%s", name);
+		if (snprintf(dsn[i], BENCH_PATH_MAX, "%s dbname=%s", b->opt.pg, name) >=
+		    BENCH_PATH_MAX)
+			return SX_ETOOBIG;
+	}
+	if ((rc = db_exec(b->pg_admin, "CREATE EXTENSION IF NOT EXISTS pg_walinspect", &err)) < 0)
+		return bench__report(rc, "CREATE EXTENSION pg_walinspect (the bench counts commit "
+				     "records with it; it needs a superuser)",
+				     &err);
+	bench__pg_show(b->pg_version, sizeof(b->pg_version), b, "SHOW server_version");
+	bench__pg_show(b->pg_fsync, sizeof(b->pg_fsync), b, "SHOW fsync");
+	bench__pg_show(b->pg_sync_commit, sizeof(b->pg_sync_commit), b,
+		       "SHOW synchronous_commit");
+	return 0;
+}
+
+/* Drops the databases bench__pg_setup made. */
+static void bench__pg_teardown(struct bench *b)
+{
+	for (int i = 0; i < 3 && b->pg_admin; i++) {
+		char sql[128];
+		struct sx_error err;
+
+		if (b->pg_names[i][0] == '\0')
+			continue;
+		sx_error_clear(&err);
+		if (b->opt.keep) {
+			fprintf(stderr, "bench_ledger_append: kept database %s\n", b->pg_names[i]);
+			continue;
+		}
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)",
+			 b->pg_names[i]);
+		if (db_exec(b->pg_admin, sql, &err) < 0)
+			fprintf(stderr, "bench_ledger_append: could not drop %s: %s\n",
+				b->pg_names[i], err.detail);
+	}
+	db_close(b->pg_admin);
+	b->pg_admin = NULL;
 }
 
 static int bench__setup(struct bench *b)
@@ -1082,7 +1431,10 @@ static int bench__setup(struct bench *b)
 	snprintf(b->dir, sizeof(b->dir), "%s", pattern);
 	if ((rc = bench__path(b->db_path, b->dir, "sanxiang.db")) < 0 ||
 	    (rc = bench__path(b->raw_path, b->dir, "raw.db")) < 0 ||
+	    (rc = bench__path(b->http_dsn, b->dir, "http.db")) < 0 ||
 	    (rc = bench__path(key_dir, b->dir, "sanxiang.db.keys")) < 0)
+		return rc;
+	if (b->is_pg && (rc = bench__pg_setup(b)) < 0)
 		return rc;
 	lopt.key_dir = key_dir;
 	if ((rc = store_create(b->db_path, &err)) < 0)
@@ -1098,8 +1450,14 @@ static int bench__setup(struct bench *b)
 	/* The baseline gets the very same schema, then only raw SQL. */
 	if ((rc = store_create(b->raw_path, &err)) < 0)
 		return bench__report(rc, "store_create (raw)", &err);
-	if ((rc = bench__raw_open(b)) < 0)
+	if (b->is_pg) {
+		/* Read-only mode: see bench__run_raw_pg. */
+		if ((rc = db_open(&b->pg_raw, b->raw_path, DB_OPEN_READ_ONLY, false,
+				  BENCH_PG_BUSY_MS, &err)) < 0)
+			return bench__report(rc, "connect (raw)", &err);
+	} else if ((rc = bench__raw_open(b)) < 0) {
 		return rc;
+	}
 	b->raw_next_index = 1;   /* the store's log starts with its ledger.init leaf */
 	return 0;
 }
@@ -1200,6 +1558,10 @@ static void bench__teardown(struct bench *b)
 		sqlite3_close_v2(b->raw);
 		b->raw = NULL;
 	}
+	db_close(b->pg_raw);
+	b->pg_raw = NULL;
+	if (b->is_pg)
+		bench__pg_teardown(b);
 	if (b->dir[0] == '\0')
 		return;
 	if (b->opt.keep)
@@ -1308,8 +1670,14 @@ static void bench__print_machine(const struct bench *b)
 		}
 		fclose(f);
 	}
-	printf("machine: %ld online CPUs, %s; SQLite %s; databases in %s\n",
-	       sysconf(_SC_NPROCESSORS_ONLN), model, sqlite3_libversion(), b->dir);
+	if (b->is_pg)
+		printf("machine: %ld online CPUs, %s; PostgreSQL %s (fsync=%s, "
+		       "synchronous_commit=%s) at %s; key files in %s\n",
+		       sysconf(_SC_NPROCESSORS_ONLN), model, b->pg_version, b->pg_fsync,
+		       b->pg_sync_commit, b->opt.pg, b->dir);
+	else
+		printf("machine: %ld online CPUs, %s; SQLite %s; databases in %s\n",
+		       sysconf(_SC_NPROCESSORS_ONLN), model, sqlite3_libversion(), b->dir);
 	printf("disk: write 4 KiB + fdatasync there takes %.2f ms with the CPUs idle",
 	       b->fsync_idle_ms);
 	if (b->spinner_count > 0)
@@ -1328,12 +1696,22 @@ static void bench__print_machine(const struct bench *b)
 
 /* ---- the in-process table ---- */
 
+static void bench__print_disk_table(const struct bench *b);
+
 static void bench__print_in_process(const struct bench *b)
 {
-	printf("\nIn process: store_begin(WRITE) + service_ledger_record_fields + store_commit "
-	       "(durable; WAL, synchronous=FULL)\n");
-	printf("baseline: raw SQLite, same rows (1 leaf + 2 hash rows/event on average), same "
-	       "number of COMMITs\n\n");
+	if (b->is_pg) {
+		printf("\nIn process on PostgreSQL: store_begin(WRITE) + "
+		       "service_ledger_record_fields + store_commit (durable when fsync=on and "
+		       "synchronous_commit=on)\n");
+		printf("baseline: raw inserts through the same libpq driver, same rows (1 leaf + 2 "
+		       "hash rows/event on average), same number of COMMITs\n\n");
+	} else {
+		printf("\nIn process: store_begin(WRITE) + service_ledger_record_fields + "
+		       "store_commit (durable; WAL, synchronous=FULL)\n");
+		printf("baseline: raw SQLite, same rows (1 leaf + 2 hash rows/event on average), "
+		       "same number of COMMITs\n\n");
+	}
 	printf("%7s %8s %8s %9s %13s %10s %6s %15s\n", "writers", "events", "commits",
 	       "avg batch", "sanxiang ev/s", "raw ev/s", "ratio", "CPU us/ev sx:raw");
 	for (int i = 0; i < b->result_count; i++) {
@@ -1349,6 +1727,45 @@ static void bench__print_in_process(const struct bench *b)
 		       (long long)r->events, (unsigned long long)r->io.commits, batch, sx, raw,
 		       raw > 0 ? sx / raw : 0.0, sx_cpu, raw_cpu);
 	}
+	if (b->is_pg) {
+		/* No fsync figures on PostgreSQL (bench__pg_snapshot). */
+		printf("\n%7s %21s %21s\n", "writers", "commits sx:raw", "WAL KiB/commit sx:raw");
+		for (int i = 0; i < b->result_count; i++) {
+			const struct bench_result *r = &b->results[i];
+			char commits[48], wal[32];
+
+			snprintf(commits, sizeof(commits), "%llu:%llu",
+				 (unsigned long long)r->io.commits,
+				 (unsigned long long)r->raw_io.commits);
+			snprintf(wal, sizeof(wal), "%.1f:%.1f",
+				 bench__div((double)r->io.wal_bytes / 1024.0,
+					    (double)r->io.commits),
+				 bench__div((double)r->raw_io.wal_bytes / 1024.0,
+					    (double)r->raw_io.commits));
+			printf("%7d %21s %21s\n", r->writers, commits, wal);
+		}
+		printf("(commits: commit records in the WAL, pg_walinspect; CPU us/ev is this "
+		       "process only, the server's backends are not counted)\n");
+	} else {
+		bench__print_disk_table(b);
+	}
+	printf("\n");
+	for (int i = 0; i < b->result_count; i++) {
+		const struct bench_result *r = &b->results[i];
+		double sx = bench__rate(r->events, r->seconds);
+		double raw = bench__rate(r->raw_events, r->raw_seconds);
+		bool rate_met = sx >= BENCH_TARGET_EVENTS_PER_S;
+		bool ratio_met = raw > 0 && sx / raw >= BENCH_TARGET_RATIO;
+
+		printf("target W=%d: %.0f ev/s %s 20000; ratio %.2f %s 0.50 -> %s\n", r->writers,
+		       sx, rate_met ? ">=" : "<", bench__div(sx, raw), ratio_met ? ">=" : "<",
+		       rate_met && ratio_met ? "met" : "NOT met");
+	}
+}
+
+/* The SQLite table of fsyncs and WAL bytes, both sides, from the counting VFS. */
+static void bench__print_disk_table(const struct bench *b)
+{
 	printf("\n%7s %21s %21s %21s %21s\n", "writers", "fsyncs WAL+db sx:raw",
 	       "ms in fsync sx:raw", "fsync share sx:raw", "WAL KiB/commit sx:raw");
 	for (int i = 0; i < b->result_count; i++) {
@@ -1369,18 +1786,6 @@ static void bench__print_in_process(const struct bench *b)
 			 bench__div((double)r->raw_io.wal_bytes / 1024.0,
 				    (double)r->raw_io.commits));
 		printf("%7d %21s %21s %21s %21s\n", r->writers, syncs, in_sync, share, wal);
-	}
-	printf("\n");
-	for (int i = 0; i < b->result_count; i++) {
-		const struct bench_result *r = &b->results[i];
-		double sx = bench__rate(r->events, r->seconds);
-		double raw = bench__rate(r->raw_events, r->raw_seconds);
-		bool rate_met = sx >= BENCH_TARGET_EVENTS_PER_S;
-		bool ratio_met = raw > 0 && sx / raw >= BENCH_TARGET_RATIO;
-
-		printf("target W=%d: %.0f ev/s %s 20000; ratio %.2f %s 0.50 -> %s\n", r->writers,
-		       sx, rate_met ? ">=" : "<", bench__div(sx, raw), ratio_met ? ">=" : "<",
-		       rate_met && ratio_met ? "met" : "NOT met");
 	}
 }
 
@@ -1725,6 +2130,7 @@ static void bench__stop_server(pid_t pid)
 static int bench__http(struct bench *b)
 {
 	char db[BENCH_PATH_MAX], log_path[BENCH_PATH_MAX], ready[BENCH_PATH_MAX];
+	char key_dir[BENCH_PATH_MAX];
 	char threads_text[16], base_url[64];
 	const char *bin = b->opt.sanxiang;
 	struct bench_login login;
@@ -1733,12 +2139,17 @@ static int bench__http(struct bench *b)
 	int port = 0;
 	int rc;
 
-	if ((rc = bench__path(db, b->dir, "http.db")) < 0 ||
-	    (rc = bench__path(log_path, b->dir, "serve.log")) < 0 ||
-	    (rc = bench__path(ready, b->dir, "serve.port")) < 0)
+	/* A file in the temporary folder on SQLite, a conninfo on PostgreSQL (bench__setup). */
+	if (snprintf(db, sizeof(db), "%s", b->http_dsn) >= (int)sizeof(db))
+		return SX_ETOOBIG;
+	if ((rc = bench__path(log_path, b->dir, "serve.log")) < 0 ||
+	    (rc = bench__path(ready, b->dir, "serve.port")) < 0 ||
+	    (rc = bench__path(key_dir, b->dir, "http.db.keys")) < 0)
 		return rc;
 	{
-		char *const init_argv[] = {(char *)bin, "init", "--db", db, NULL};
+		/* --key-dir: the default "<db>.keys" means nothing for a conninfo. */
+		char *const init_argv[] = {(char *)bin, "init", "--db", db, "--key-dir", key_dir,
+					   NULL};
 		char *const demo_argv[] = {(char *)bin, "demo", "--db", db, NULL};
 
 		if ((rc = bench__run_command(init_argv, log_path)) < 0 ||
@@ -1747,7 +2158,7 @@ static int bench__http(struct bench *b)
 	}
 	snprintf(threads_text, sizeof(threads_text), "%d", b->opt.serve_threads);
 	{
-		char *serve_argv[12];
+		char *serve_argv[14];
 		int n = 0;
 
 		serve_argv[n++] = (char *)bin;
@@ -1758,6 +2169,8 @@ static int bench__http(struct bench *b)
 		serve_argv[n++] = "127.0.0.1:0";
 		serve_argv[n++] = "--ready-file";
 		serve_argv[n++] = ready;
+		serve_argv[n++] = "--key-dir";
+		serve_argv[n++] = key_dir;
 		if (b->opt.serve_threads) {
 			serve_argv[n++] = "--threads";
 			serve_argv[n++] = threads_text;
@@ -1829,6 +2242,7 @@ int main(int argc, char **argv)
 		sx_free(b);
 		return rc;
 	}
+	b->is_pg = b->opt.pg != NULL;
 	/* Before any connection exists: every database opened from here on is counted. */
 	if ((rc = bench__vfs_install(&b->vfs)) < 0) {
 		fprintf(stderr, "bench_ledger_append: cannot install the counting VFS\n");
@@ -1863,7 +2277,9 @@ int main(int argc, char **argv)
 			if ((rc = bench__run_sanxiang(&one, b, w, per_round > 0 ? per_round : 1,
 						      b->opt.seconds / b->opt.rounds)) < 0)
 				goto cleanup;
-			if ((rc = bench__run_raw(&one, b, w, one.events, one.io.commits)) < 0)
+			rc = b->is_pg ? bench__run_raw_pg(&one, b, w, one.events, one.io.commits)
+				      : bench__run_raw(&one, b, w, one.events, one.io.commits);
+			if (rc < 0)
 				goto cleanup;
 			if (one.raw_io.commits != one.io.commits)
 				fprintf(stderr,
