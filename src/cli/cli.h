@@ -53,6 +53,7 @@ const char *cli_default_db(void);
 int cli_serve(int argc, char **argv);
 int cli_init(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
+int cli_migrate_store(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_ledger(int argc, char **argv);

@@ -66,7 +66,7 @@ static void *serve__publish_loop(void *arg)
 static void serve__help(void)
 {
 	printf("用法：sanxiang serve [--db PATH] [--listen HOST:PORT] [--threads N] [--tls-proxy]\n"
-	       "                    [--ready-file PATH] [--max-body-bytes N] [--key-dir DIR]\n"
+	       "                    [--db-replica DSN]... [--ready-file PATH] [--max-body-bytes N] [--key-dir DIR]\n"
 	       "                    [--public-url URL] [--verify-per-minute N]\n"
 	       "                    [--login-delay-after N] [--login-delay-base-ms MS]\n"
 	       "                    [--login-lockout-after N] [--login-lockout-seconds S]\n"
@@ -118,11 +118,15 @@ struct serve_flags {
 	bool tls_proxy;
 	long long threads;
 	long long max_body_bytes;
+	/* --db-replica, repeatable: PostgreSQL replicas for public reads. */
+	const char *replicas[STORE_MAX_REPLICAS];
+	int replica_count;
 };
 
 int cli_serve(int argc, char **argv)
 {
-	struct serve_flags flags = {cli_default_db(), NULL, NULL, NULL, NULL, false, 0, 1024 * 1024};
+	struct serve_flags flags = {.db = cli_default_db(), .max_body_bytes = 1024 * 1024};
+	struct store_options store_opt;
 	long long verify_per_minute = 60;
 	char public_url[512];
 	struct serve_publisher publisher;
@@ -153,6 +157,15 @@ int cli_serve(int argc, char **argv)
 
 		if (strcmp(argv[i], "--tls-proxy") == 0) {
 			flags.tls_proxy = true;
+			continue;
+		}
+		if ((got = cli_flag(&value, argc, argv, &i, "--db-replica")) != 0) {
+			if (got < 0)
+				return cli_usage_error("serve", "--db-replica 需要一个值");
+			if (flags.replica_count == STORE_MAX_REPLICAS)
+				return cli_usage_error("serve", "--db-replica 最多 %d 个",
+						       STORE_MAX_REPLICAS);
+			flags.replicas[flags.replica_count++] = value;
 			continue;
 		}
 #define SERVE_TEXT_FLAG(name, field)                                                               \
@@ -215,6 +228,14 @@ int cli_serve(int argc, char **argv)
 		return cli_usage_error("serve", "--max-body-bytes 至少为 1024");
 	if (svc.session.idle_seconds == 0 || svc.session.max_seconds == 0)
 		return cli_usage_error("serve", "会话时长必须大于 0");
+	/* A SQLite file has no replicas: only a PostgreSQL primary streams to any. */
+	if (flags.replica_count > 0 && !store_dsn_is_postgresql(flags.db))
+		return cli_usage_error("serve", "--db-replica 仅用于 PostgreSQL 数据库（--db）");
+	for (int i = 0; i < flags.replica_count; i++) {
+		if (!store_dsn_is_postgresql(flags.replicas[i]))
+			return cli_usage_error("serve", "--db-replica 须为 PostgreSQL 连接串：%s",
+					       flags.replicas[i]);
+	}
 
 	/* Block the stop signals before any thread exists, so all inherit the
 	 * mask and only sigwait below receives them. */
@@ -229,7 +250,10 @@ int cli_serve(int argc, char **argv)
 			return cli_usage_error("serve", "%s", cli_key_dir_problem(flags.db));
 		flags.key_dir = key_dir;
 	}
-	if ((rc = store_open(&st, flags.db, NULL, &err)) < 0)
+	memset(&store_opt, 0, sizeof(store_opt));
+	store_opt.replica_dsns = flags.replicas;
+	store_opt.replica_count = flags.replica_count;
+	if ((rc = store_open(&st, flags.db, &store_opt, &err)) < 0)
 		return cli_fail(rc, &err);
 	svc.store = st;
 	if ((rc = service_ledger_open(&svc, flags.key_dir, &err)) < 0) {
@@ -267,8 +291,8 @@ int cli_serve(int argc, char **argv)
 		store_close(st);
 		return cli_fail(SX_EINTERNAL, NULL);
 	}
-	sx_log(SX_LOG_INFO, "sanxiang serving %s on %s (port %u)", flags.db, flags.listen,
-	       (unsigned)http_server_port(srv));
+	sx_log(SX_LOG_INFO, "sanxiang serving %s on %s (port %u), %d read replica(s)", flags.db,
+	       flags.listen, (unsigned)http_server_port(srv), flags.replica_count);
 	if (flags.public_url == NULL &&
 	    ((strlen(flags.listen) > 2 && strcmp(flags.listen + strlen(flags.listen) - 2, ":0") == 0) ||
 	     strncmp(flags.listen, "0.0.0.0:", 8) == 0 || strncmp(flags.listen, "[::]:", 5) == 0))

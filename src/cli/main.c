@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{"serve", cli_serve, "运行 Web 服务（公众门户、工作人员界面、JSON API）"},
 	{"init", cli_init, "创建新数据库并执行全部迁移"},
 	{"migrate", cli_migrate, "将已有数据库升级到本程序的架构版本"},
+	{"migrate-store", cli_migrate_store, "在 SQLite 与 PostgreSQL 之间迁移整套数据并核验"},
 	{"demo", cli_demo, "加载演示数据（机关、执法人员、执法事项、各角色用户）"},
 	{"user", cli_user, "管理用户：add | passwd | disable | list"},
 	{"ledger", cli_ledger, "防篡改日志工具：root（由条目重算树根）"},
@@ -33,8 +34,8 @@ static void usage(FILE *to)
 		    "用法：sanxiang <命令> [参数...]\n"
 		    "      sanxiang <命令> --help\n\n命令：\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(to, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(to, "\n通用参数：--db PATH（默认 $SANXIANG_DB 或 var/sanxiang.db）\n"
+		fprintf(to, "  %-14s %s\n", commands[i].name, commands[i].summary);
+	fprintf(to, "\n通用参数：--db PATH 或 PostgreSQL DSN（默认 $SANXIANG_DB 或 var/sanxiang.db）\n"
 		    "退出码见 docs/cli.md。\n");
 }
 

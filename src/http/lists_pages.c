@@ -1112,7 +1112,8 @@ int page_list_versions(struct http_request *req, struct http_response *resp)
 			rc = SX_ENOMEM;
 			goto cleanup;
 		}
-		if (service_agency_get_public(agency, req->app->svc, lr.agency_id, &err) < 0) {
+		if (service_agency_get_for(agency, req->app->svc, lr.actor, lr.agency_id, &err) <
+		    0) {
 			rc = http_respond_error(resp, req, &err);
 			goto cleanup;
 		}

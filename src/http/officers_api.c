@@ -450,7 +450,7 @@ static int officers__agency_options(struct buf *b, struct http_request *req,
 
 	if (account_registry_scope(actor->role) == ACCOUNT_SCOPE_OWN_AGENCY)
 		return 0;
-	if ((rc = service_agency_list_public(&items, &count, req->app->svc, err)) < 0)
+	if ((rc = service_agency_list_for(&items, &count, req->app->svc, actor, err)) < 0)
 		return rc;
 	for (size_t i = 0; i < count && rc == 0; i++) {
 		bool selected = chosen && strcmp(chosen, items[i].id) == 0;

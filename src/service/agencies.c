@@ -149,14 +149,16 @@ static int agencies__forbidden(struct sx_error *err)
 	return sx_error_set(err, SX_EPERM, "forbidden", "只有系统管理员可以登记和修改执法机关");
 }
 
-/* Commits tx and reads the public view of id into out. */
+/* Commits tx and reads the public view of id into out, from the primary
+ * (the writer reads its own write, whatever a replica has replayed). */
 static int agencies__finish(struct service_agency_public *out, const struct service *svc,
-			    struct store_tx *tx, const char *id, struct sx_error *err)
+			    const struct service_actor *actor, struct store_tx *tx, const char *id,
+			    struct sx_error *err)
 {
 	int rc = store_commit(tx, err);
 
 	if (rc == 0 && out)
-		rc = service_agency_get_public(out, svc, id, err);
+		rc = service_agency_get_for(out, svc, actor, id, err);
 	return rc;
 }
 
@@ -198,7 +200,7 @@ int service_agency_create(struct service_agency_public *out, int64_t *ledger_ind
 	    (rc = agencies__record(ledger_index, svc, tx, actor, "agency.create", a, NULL, err)) <
 		    0)
 		goto cleanup;
-	rc = agencies__finish(out, svc, tx, a->id, err);
+	rc = agencies__finish(out, svc, actor, tx, a->id, err);
 	tx = NULL;
 cleanup:
 	store_rollback(tx);
@@ -234,7 +236,7 @@ int service_agency_update(struct service_agency_public *out, int64_t *ledger_ind
 	    (rc = agencies__record(ledger_index, svc, tx, actor, "agency.update", a, NULL, err)) <
 		    0)
 		goto cleanup;
-	rc = agencies__finish(out, svc, tx, a->id, err);
+	rc = agencies__finish(out, svc, actor, tx, a->id, err);
 	tx = NULL;
 cleanup:
 	store_rollback(tx);
@@ -283,7 +285,7 @@ int service_agency_set_active(struct service_agency_public *out, int64_t *ledger
 				   active ? "agency.activate" : "agency.deactivate", a, why, err)) <
 		    0)
 		goto cleanup;
-	rc = agencies__finish(out, svc, tx, a->id, err);
+	rc = agencies__finish(out, svc, actor, tx, a->id, err);
 	tx = NULL;
 cleanup:
 	store_rollback(tx);

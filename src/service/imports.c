@@ -231,7 +231,8 @@ int service_import_matters(struct service_list_version *out, struct import_resul
 	if ((rc = import_matters_parse(result, data, len, NULL, progress, ctx, err)) < 0)
 		return rc;
 	/* The base is the latest approved version, in force or not yet. */
-	if ((rc = service_list_versions(&versions, &version_count, svc, NULL, agency_id, err)) < 0)
+	if ((rc = service_list__approved_versions(&versions, &version_count, svc, agency_id, err)) <
+	    0)
 		goto cleanup;
 	if (version_count > 0 &&
 	    (rc = service_list_get(&base, svc, actor, agency_id, versions[0].version,

@@ -257,7 +257,9 @@ int service_list_get(struct service_list *out, const struct service *svc,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = store_begin(&tx, svc->store, STORE_TX_READ, err)) < 0)
+	/* The public reads a replica (it may lag); staff read their own writes. */
+	if ((rc = store_begin(&tx, svc->store, actor ? STORE_TX_READ : STORE_TX_READ_PUBLIC,
+			      err)) < 0)
 		return rc;
 	if ((rc = lists__load_version(&row, &out->version, tx, actor, agency_id, version, err)) <
 		    0 ||
@@ -267,9 +269,10 @@ int service_list_get(struct service_list *out, const struct service *svc,
 	return rc;
 }
 
-int service_list_versions(struct service_list_version **out, size_t *count,
-			  const struct service *svc, const struct service_actor *actor,
-			  const char *agency_id, struct sx_error *err)
+/* service_list_versions, read in a transaction of that mode. */
+static int lists__versions(struct service_list_version **out, size_t *count,
+			   const struct service *svc, const struct service_actor *actor,
+			   const char *agency_id, enum store_tx_mode mode, struct sx_error *err)
 {
 	struct store_list_version *rows = NULL, *approved = NULL;
 	size_t row_count = 0, approved_count = 0;
@@ -283,7 +286,7 @@ int service_list_versions(struct service_list_version **out, size_t *count,
 	*out = NULL;
 	*count = 0;
 	lists__today(today);
-	if ((rc = store_begin(&tx, svc->store, STORE_TX_READ, err)) < 0)
+	if ((rc = store_begin(&tx, svc->store, mode, err)) < 0)
 		return rc;
 	if ((rc = lists__agency(&agency, &staff_view, tx, actor, agency_id, err)) < 0 ||
 	    (rc = store_list_version_list(&rows, &row_count, tx, agency.id, staff_view, err)) < 0 ||
@@ -307,6 +310,21 @@ cleanup:
 	sx_free(approved);
 	sx_free(items);
 	return rc;
+}
+
+int service_list_versions(struct service_list_version **out, size_t *count,
+			  const struct service *svc, const struct service_actor *actor,
+			  const char *agency_id, struct sx_error *err)
+{
+	return lists__versions(out, count, svc, actor, agency_id,
+			       actor ? STORE_TX_READ : STORE_TX_READ_PUBLIC, err);
+}
+
+int service_list__approved_versions(struct service_list_version **out, size_t *count,
+				    const struct service *svc, const char *agency_id,
+				    struct sx_error *err)
+{
+	return lists__versions(out, count, svc, NULL, agency_id, STORE_TX_READ, err);
 }
 
 /* SHA-256 over the canonical JSON array of the bodies, in list order. */
@@ -672,9 +690,10 @@ int service_list_diff(struct listdiff *out, struct service_list_version *from_ou
 				   err)) < 0)
 		goto cleanup;
 	if (from == 0) {
-		/* The approved version before `to`: versions are newest first. */
-		if ((rc = service_list_versions(&versions, &version_count, svc, NULL, agency_id,
-						err)) < 0)
+		/* The approved version before `to`: versions are newest first. A
+		 * staff diff reads them from the primary, as its versions. */
+		if ((rc = lists__versions(&versions, &version_count, svc, NULL, agency_id,
+					  actor ? STORE_TX_READ : STORE_TX_READ_PUBLIC, err)) < 0)
 			goto cleanup;
 		for (size_t i = 0; i < version_count; i++) {
 			if (versions[i].version < new_list.version.version) {

@@ -102,14 +102,16 @@ enum service_list_view {
  * A version of agency_id's list with its matters (filtered by view; code
  * non-NULL selects one matter: SX_ENOTFOUND "matter_not_found" if absent).
  * version 0 = the one in force today (SX_ENOTFOUND "list_not_published" when
- * none is). actor NULL = the public: approved versions only.
+ * none is). actor NULL = the public: approved versions only, read from a
+ * replica when the store has any (it may lag); staff read the primary.
  */
 int service_list_get(struct service_list *out, const struct service *svc,
 		     const struct service_actor *actor, const char *agency_id, int64_t version,
 		     enum service_list_view view, const char *code, struct sx_error *err);
 
 /* The versions of an agency, newest first: approved ones for the public
- * (actor NULL), all for staff in scope. *out freed with sx_free. */
+ * (actor NULL, from a replica if any), all for staff in scope (from the
+ * primary). *out freed with sx_free. */
 int service_list_versions(struct service_list_version **out, size_t *count,
 			  const struct service *svc, const struct service_actor *actor,
 			  const char *agency_id, struct sx_error *err);
@@ -136,6 +138,12 @@ int service_list_diff(struct listdiff *out, struct service_list_version *from_ou
 int service_list__insert_decided(const struct service *svc, struct store_tx *tx,
 				 struct store_list_version *v, const struct matter *items,
 				 size_t count, struct sx_error *err);
+
+/* For the service layer only: the approved versions (as the public sees
+ * them) read from the primary, for callers about to write on top of them. */
+int service_list__approved_versions(struct service_list_version **out, size_t *count,
+				    const struct service *svc, const char *agency_id,
+				    struct sx_error *err);
 
 /* 待审核 / 已发布 / 已退回 for a status word. */
 const char *service_list_status_label(const char *status);

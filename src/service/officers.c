@@ -11,6 +11,7 @@
 #include "crypto/hash.h"
 #include "domain/idcheck.h"
 #include "service/ledger.h"
+#include "service/registry.h"
 
 /* Room for "from=suspended to=revoked reason=" and 512 characters of 4 bytes. */
 #define OFFICERS_DETAIL_SIZE 2200
@@ -610,29 +611,6 @@ cleanup:
 	return rc;
 }
 
-/* Trims ASCII blanks off query into buf (size SERVICE_OFFICER_QUERY_MAX_BYTES + 1) and
- * checks it: SX_EINVALID "bad_query" when too long or not UTF-8. */
-static int officers__query(char *buf, const char *query, struct sx_error *err)
-{
-	size_t start = 0, end;
-
-	buf[0] = '\0';
-	if (query == NULL)
-		return 0;
-	end = strlen(query);
-	while (start < end && officers__is_blank(query[start]))
-		start++;
-	while (end > start && officers__is_blank(query[end - 1]))
-		end--;
-	if (end - start > SERVICE_OFFICER_QUERY_MAX_BYTES)
-		return sx_error_set(err, SX_EINVALID, "bad_query", "查询内容过长（最多 64 字节）");
-	if (!codec_is_valid_utf8(query + start, end - start))
-		return sx_error_set(err, SX_EINVALID, "bad_query", "查询内容不是合法的 UTF-8 文本");
-	memcpy(buf, query + start, end - start);
-	buf[end - start] = '\0';
-	return 0;
-}
-
 void service_officer_staff_page_clear(struct service_officer_staff_page *p)
 {
 	if (p == NULL)
@@ -673,7 +651,7 @@ int service_officer_staff_list(struct service_officer_staff_page *out, const str
 	if (page < 1 || page > SERVICE_OFFICER_PAGE_MAX || page_size < 1 ||
 	    page_size > SERVICE_OFFICER_PAGE_SIZE_MAX)
 		return sx_error_set(err, SX_EINVALID, "bad_page", "页码或每页条数超出范围");
-	if ((rc = officers__query(q, query, err)) < 0)
+	if ((rc = service_registry__query(q, query, err)) < 0)
 		return rc;
 	if (account_registry_scope(actor->role) == ACCOUNT_SCOPE_NONE)
 		return sx_error_set(err, SX_EPERM, "forbidden", "您无权查看执法人员名册");

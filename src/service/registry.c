@@ -47,6 +47,12 @@ static int registry__agency_not_found(struct sx_error *err)
 int service_agency_list_public(struct service_agency **out, size_t *count,
 			       const struct service *svc, struct sx_error *err)
 {
+	return service_agency_list_for(out, count, svc, NULL, err);
+}
+
+int service_agency_list_for(struct service_agency **out, size_t *count, const struct service *svc,
+			    const struct service_actor *actor, struct sx_error *err)
+{
 	struct store_tx *tx = NULL;
 	struct store_agency *rows = NULL;
 	struct service_agency *items = NULL;
@@ -55,7 +61,9 @@ int service_agency_list_public(struct service_agency **out, size_t *count,
 
 	*out = NULL;
 	*count = 0;
-	if ((rc = store_begin(&tx, svc->store, STORE_TX_READ, err)) < 0)
+	/* Staff read their own writes (the primary); the public may read a replica. */
+	if ((rc = store_begin(&tx, svc->store, actor ? STORE_TX_READ : STORE_TX_READ_PUBLIC, err)) <
+	    0)
 		return rc;
 	rc = store_agency_list(&rows, &n, tx, err);
 	store_rollback(tx);
@@ -98,7 +106,7 @@ int service_officer_verify(struct service_officer_public *out, const struct serv
 	if (cert_no == NULL || !officer_cert_no_is_well_formed(cert_no, strlen(cert_no)))
 		return sx_error_set(err, SX_EINVALID, "bad_cert_no",
 				    "执法证号格式不正确（应为 4–32 位数字或字母）");
-	if ((rc = store_begin(&tx, svc->store, STORE_TX_READ, err)) < 0)
+	if ((rc = store_begin(&tx, svc->store, STORE_TX_READ_PUBLIC, err)) < 0)
 		return rc;
 	rc = store_officer_get_by_cert(&officer, tx, cert_no, err);
 	if (rc == 0)
@@ -144,8 +152,9 @@ const char *service_agency_level_label(const char *level)
 	return "";
 }
 
-int service_agency_get_public(struct service_agency_public *out, const struct service *svc,
-			      const char *id, struct sx_error *err)
+/* service_agency_get_public, read in a transaction of that mode. */
+static int registry__agency_get(struct service_agency_public *out, const struct service *svc,
+				const char *id, enum store_tx_mode mode, struct sx_error *err)
 {
 	struct store_tx *tx = NULL;
 	struct store_agency *agency = NULL, *parent = NULL;
@@ -159,7 +168,7 @@ int service_agency_get_public(struct service_agency_public *out, const struct se
 	if (agency == NULL)
 		return sx_error_set(err, SX_ENOMEM, NULL, NULL);
 	parent = &agency[1];
-	if ((rc = store_begin(&tx, svc->store, STORE_TX_READ, err)) < 0)
+	if ((rc = store_begin(&tx, svc->store, mode, err)) < 0)
 		goto cleanup;
 	rc = store_agency_get(agency, tx, id, err);
 	if (rc == SX_ENOTFOUND) {
@@ -195,14 +204,25 @@ cleanup:
 	return rc;
 }
 
+int service_agency_get_public(struct service_agency_public *out, const struct service *svc,
+			      const char *id, struct sx_error *err)
+{
+	return registry__agency_get(out, svc, id, STORE_TX_READ_PUBLIC, err);
+}
+
+int service_agency_get_for(struct service_agency_public *out, const struct service *svc,
+			   const struct service_actor *actor, const char *id, struct sx_error *err)
+{
+	return registry__agency_get(out, svc, id, actor ? STORE_TX_READ : STORE_TX_READ_PUBLIC,
+				    err);
+}
+
 static bool registry__is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
-/* Trims ASCII blanks off query into buf (size SERVICE_OFFICER_QUERY_MAX_BYTES + 1) and
- * checks it: SX_EINVALID "bad_query" when too long or not UTF-8. */
-static int registry__query(char *buf, const char *query, struct sx_error *err)
+int service_registry__query(char *buf, const char *query, struct sx_error *err)
 {
 	size_t start = 0, end;
 
@@ -252,7 +272,7 @@ int service_officer_list_public(struct service_officer_page *out, const struct s
 	if (page < 1 || page > SERVICE_OFFICER_PAGE_MAX || page_size < 1 ||
 	    page_size > SERVICE_OFFICER_PAGE_SIZE_MAX)
 		return sx_error_set(err, SX_EINVALID, "bad_page", "页码或每页条数超出范围");
-	if ((rc = registry__query(query, filter ? filter->query : NULL, err)) < 0)
+	if ((rc = service_registry__query(query, filter ? filter->query : NULL, err)) < 0)
 		return rc;
 	if (filter && filter->agency_id && filter->agency_id[0] != '\0') {
 		agency_id = filter->agency_id;
@@ -266,7 +286,7 @@ int service_officer_list_public(struct service_officer_page *out, const struct s
 	/* page ≤ 100000 and page_size ≤ 100: no overflow. */
 	sf.offset = (page - 1) * page_size;
 
-	if ((rc = store_begin(&tx, svc->store, STORE_TX_READ, err)) < 0)
+	if ((rc = store_begin(&tx, svc->store, STORE_TX_READ_PUBLIC, err)) < 0)
 		return rc;
 	if (agency_id) {
 		agency = sx_malloc(sizeof(*agency));

@@ -48,10 +48,19 @@ struct service_agency_public {
 
 /*
  * One agency by id, deactivated ones included (they stay public). SX_ENOTFOUND
- * with code "not_found" (执法机关不存在) for an unknown or malformed id.
+ * with code "not_found" (执法机关不存在) for an unknown or malformed id. Read
+ * from a replica when the store has any (STORE_TX_READ_PUBLIC): it may lag.
  */
 int service_agency_get_public(struct service_agency_public *out, const struct service *svc,
 			      const char *id, struct sx_error *err);
+
+/* service_agency_get_public / service_agency_list_public for a reader:
+ * actor NULL reads as the public does (a replica when there is one), a staff
+ * actor reads the primary, so that staff see their own writes at once. */
+int service_agency_get_for(struct service_agency_public *out, const struct service *svc,
+			   const struct service_actor *actor, const char *id, struct sx_error *err);
+int service_agency_list_for(struct service_agency **out, size_t *count, const struct service *svc,
+			    const struct service_actor *actor, struct sx_error *err);
 
 /* 执法层级 in words: 省级 / 市级 / 县级 / 乡镇级; "" for an unknown word. */
 const char *service_agency_level_label(const char *level);
@@ -122,6 +131,11 @@ struct service_officer_page {
 int service_officer_list_public(struct service_officer_page *out, const struct service *svc,
 				const struct service_officer_filter *filter,
 				const struct service_paging *paging, struct sx_error *err);
+
+/* For the service layer (public and staff officer searches): trims ASCII
+ * blanks off query into buf (size SERVICE_OFFICER_QUERY_MAX_BYTES + 1) and
+ * checks it: SX_EINVALID "bad_query" when too long or not UTF-8. NULL = "". */
+int service_registry__query(char *buf, const char *query, struct sx_error *err);
 
 /* Frees the items of p and zeroes it; p may be NULL. */
 void service_officer_page_clear(struct service_officer_page *p);

@@ -136,4 +136,34 @@ int db_is_empty(bool *out, struct db *db, struct sx_error *err);
 /* "sqlite" or "postgresql". */
 const char *db_backend_name(const struct db *db);
 
+/* ---- catalog (for whole-database tools such as store_copy) ---- */
+
+#define DB_NAME_SIZE 64 /* longest table or column name we handle, NUL included */
+
+struct db_name {
+	char name[DB_NAME_SIZE];
+};
+
+struct db_column {
+	char name[DB_NAME_SIZE];
+	int pk; /* 1-based position in the primary key; 0 = not part of it */
+};
+
+/*
+ * The tables of the database sorted by name: SQLite's sqlite_master without
+ * its own sqlite_* tables; PostgreSQL's information_schema.tables (base
+ * tables of current_schema()). *out (sx_free) holds *count names; NULL when
+ * there are none. SX_ETOOBIG for a name of DB_NAME_SIZE bytes or more.
+ */
+int db_table_names(struct db_name **out, size_t *count, struct db *db, struct sx_error *err);
+
+/*
+ * The columns of a table in declared order, each with its place in the
+ * primary key (SQLite: pragma_table_info; PostgreSQL: information_schema).
+ * *out (sx_free) holds *count columns; SX_ENOTFOUND ("table_not_found") when
+ * the table has none, SX_ETOOBIG for an overlong name.
+ */
+int db_table_columns(struct db_column **out, size_t *count, struct db *db, const char *table,
+		     struct sx_error *err);
+
 #endif

@@ -386,12 +386,15 @@ static int pg__prepare(struct db_stmt **out, struct db *base, const char *sql,
 	int rc;
 
 	*out = NULL;
-	/* Pointer comparison first, as in the SQLite driver. */
+	/* The store passes the same literal each time, so the first pass finds
+	 * it by address — confirmed by the text, since a caller may build SQL
+	 * in a buffer it reuses for other text — and the second by text only. */
 	for (size_t pass = 0; pass < 2 && slot == NULL; pass++) {
 		for (size_t i = 0; i < db->cache_len; i++) {
 			struct pg_stmt *c = db->cache[i];
 
-			if (pass == 0 ? c->key == sql : strcmp(c->sql, sql) == 0) {
+			if (pass == 0 ? c->key == sql && strcmp(c->sql, sql) == 0
+				      : strcmp(c->sql, sql) == 0) {
 				slot = c;
 				break;
 			}

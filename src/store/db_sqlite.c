@@ -172,11 +172,13 @@ static int sqlite__prepare(struct db_stmt **out, struct db *base, const char *sq
 	int src;
 
 	*out = NULL;
-	/* Pointer comparison first: the store passes the same literal each
-	 * time, so a full string comparison is only the fallback. */
+	/* The store passes the same literal each time, so the first pass finds
+	 * it by address — confirmed by the text, since a caller may build SQL
+	 * in a buffer it reuses for other text — and the second by text only. */
 	for (size_t pass = 0; pass < 2 && slot == NULL; pass++) {
 		for (size_t i = 0; i < db->cache_len; i++) {
-			if (pass == 0 ? db->cache[i].key == sql : strcmp(db->cache[i].sql, sql) == 0) {
+			if (pass == 0 ? db->cache[i].key == sql && strcmp(db->cache[i].sql, sql) == 0
+				      : strcmp(db->cache[i].sql, sql) == 0) {
 				slot = &db->cache[i];
 				break;
 			}

@@ -27,10 +27,15 @@
 #define STORE_MAX_READERS 64
 #define STORE_DEFAULT_BUSY_MS 5000
 #define STORE_DEFAULT_MAX_BATCH 256
+#define STORE_DEFAULT_REPLICA_READERS 2
+#define STORE_MAX_REPLICA_READERS 16       /* per replica */
+#define STORE_REPLICA_RETRY_US 5000000     /* a failed replica rests this long (5 s) */
+#define STORE_ALL_READERS (STORE_MAX_READERS + STORE_MAX_REPLICAS * STORE_MAX_REPLICA_READERS)
 
 struct store_reader {
 	struct db *db;
 	bool busy;
+	int replica;   /* -1 = a reader of the primary, else the replica's index */
 };
 
 struct store {
@@ -49,8 +54,21 @@ struct store {
 	struct store_tx *batch_head; /* finished members waiting for the batch COMMIT */
 	int batch_members;
 	int max_batch;               /* commit at this many members even if others wait */
-	struct store_reader readers[STORE_MAX_READERS];
+	/*
+	 * Readers of the primary first, [0, reader_count); then the replicas'
+	 * readers, replica r holding [reader_count + r * replica_readers, +
+	 * replica_readers). Public reads scan the replicas' part from a start
+	 * that advances by one replica per transaction (round robin).
+	 */
+	struct store_reader readers[STORE_ALL_READERS];
 	int reader_count;
+	pthread_cond_t replica_free;  /* signalled when a replica's reader is released */
+	int replica_count;
+	int replica_readers;          /* readers per replica */
+	int replica_reader_count;     /* replica_count * replica_readers, once all are open */
+	unsigned replica_next;        /* round robin: the replica the next public read tries */
+	/* sx_time_now_us before which a replica whose BEGIN failed is not tried; 0 = healthy. */
+	int64_t replica_retry_us[STORE_MAX_REPLICAS];
 };
 
 bool store_dsn_is_postgresql(const char *dsn)
@@ -228,18 +246,35 @@ int store_open(struct store **out, const char *dsn, const struct store_options *
 	struct store *st = NULL;
 	int busy_ms = opt && opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : STORE_DEFAULT_BUSY_MS;
 	int readers = opt && opt->reader_count > 0 ? opt->reader_count : STORE_DEFAULT_READERS;
+	int replicas = opt ? opt->replica_count : 0;
+	int per_replica = opt && opt->replica_reader_count > 0 ? opt->replica_reader_count
+							       : STORE_DEFAULT_REPLICA_READERS;
 	int version = 0;
 	int rc;
 
 	*out = NULL;
 	if (readers > STORE_MAX_READERS)
 		readers = STORE_MAX_READERS;
+	if (per_replica > STORE_MAX_REPLICA_READERS)
+		per_replica = STORE_MAX_REPLICA_READERS;
+	if (replicas < 0 || replicas > STORE_MAX_REPLICAS || (replicas > 0 && !opt->replica_dsns))
+		return sx_error_setf(err, SX_EINVALID, "replica_invalid", "只读副本参数无效",
+				     "%d replicas (at most %d)", replicas, STORE_MAX_REPLICAS);
+	for (int i = 0; i < replicas; i++) {
+		/* A SQLite file has no replicas: a copy of it would be another database. */
+		if (!db_dsn_is_postgresql(dsn) || !db_dsn_is_postgresql(opt->replica_dsns[i]))
+			return sx_error_setf(err, SX_EINVALID, "replica_needs_postgresql",
+					     "只读副本仅支持 PostgreSQL 数据库",
+					     "replica %d: primary and replicas must be PostgreSQL",
+					     i + 1);
+	}
 	st = sx_calloc(1, sizeof(*st));
 	if (st == NULL)
 		return sx_error_set(err, SX_ENOMEM, NULL, NULL);
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_cond_init(&st->writer_free, NULL);
 	pthread_cond_init(&st->reader_free, NULL);
+	pthread_cond_init(&st->replica_free, NULL);
 	pthread_cond_init(&st->batch_done, NULL);
 	pthread_cond_init(&st->changed, NULL);
 	st->max_batch = opt && opt->max_batch > 0 ? opt->max_batch : STORE_DEFAULT_MAX_BATCH;
@@ -265,11 +300,33 @@ int store_open(struct store **out, const char *dsn, const struct store_options *
 			goto cleanup;
 		st->reader_count++;
 	}
+	st->replica_readers = per_replica;
+	for (int r = 0; r < replicas; r++) {
+		for (int j = 0; j < per_replica; j++) {
+			struct store_reader *reader =
+				&st->readers[st->reader_count + st->replica_reader_count];
+
+			rc = db_open(&reader->db, opt->replica_dsns[r], DB_OPEN_READ_ONLY, false,
+				     busy_ms, err);
+			if (rc < 0)
+				goto cleanup;
+			reader->replica = r;
+			st->replica_reader_count++;
+		}
+	}
+	st->replica_count = replicas;
+	for (int i = 0; i < st->reader_count; i++)
+		st->readers[i].replica = -1;
 	*out = st;
 	st = NULL;
 cleanup:
 	store_close(st);
 	return rc;
+}
+
+int store_replica_count(const struct store *st)
+{
+	return st->replica_count;
 }
 
 void store_close(struct store *st)
@@ -280,34 +337,121 @@ void store_close(struct store *st)
 	for (;;) {
 		bool busy = st->writer_busy || st->batch_open;
 
-		for (int i = 0; i < st->reader_count; i++)
+		for (int i = 0; i < st->reader_count + st->replica_reader_count; i++)
 			busy = busy || st->readers[i].busy;
 		if (!busy)
 			break;
 		pthread_cond_wait(&st->changed, &st->lock);
 	}
 	pthread_mutex_unlock(&st->lock);
-	for (int i = 0; i < st->reader_count; i++)
+	for (int i = 0; i < st->reader_count + st->replica_reader_count; i++)
 		db_close(st->readers[i].db);
 	db_close(st->writer);
 	pthread_cond_destroy(&st->writer_free);
 	pthread_cond_destroy(&st->reader_free);
+	pthread_cond_destroy(&st->replica_free);
 	pthread_cond_destroy(&st->batch_done);
 	pthread_cond_destroy(&st->changed);
 	pthread_mutex_destroy(&st->lock);
 	sx_free(st);
 }
 
+/* Gives tx's reader back to the pool and detaches it from tx (tx is kept). */
+static void store__put_reader(struct store_tx *tx)
+{
+	struct store *st = tx->st;
+	struct store_reader *reader = &st->readers[tx->reader_slot];
+
+	pthread_mutex_lock(&st->lock);
+	reader->busy = false;
+	pthread_cond_signal(reader->replica < 0 ? &st->reader_free : &st->replica_free);
+	pthread_cond_broadcast(&st->changed);
+	pthread_mutex_unlock(&st->lock);
+	tx->reader_slot = -1;
+	tx->db = NULL;
+}
+
 static void store__release_reader(struct store_tx *tx)
+{
+	store__put_reader(tx);
+	sx_free(tx);
+}
+
+/* Takes a free reader of the primary for tx, waiting for one. Lock held. */
+static void store__take_primary_reader(struct store_tx *tx)
 {
 	struct store *st = tx->st;
 
+	while (tx->db == NULL) {
+		for (int i = 0; i < st->reader_count && tx->db == NULL; i++) {
+			if (!st->readers[i].busy) {
+				st->readers[i].busy = true;
+				tx->reader_slot = i;
+				tx->db = st->readers[i].db;
+			}
+		}
+		if (tx->db == NULL)
+			pthread_cond_wait(&st->reader_free, &st->lock);
+	}
+}
+
+/*
+ * Takes a free reader of a replica for tx (round robin over the replicas,
+ * skipping those resting after a failure), waiting while every healthy
+ * replica's readers are busy. Returns false, tx untouched, when no replica is
+ * healthy: the caller reads the primary. Lock held.
+ */
+static bool store__take_replica_reader(struct store_tx *tx)
+{
+	struct store *st = tx->st;
+	int start = (int)(st->replica_next++ % (unsigned)st->replica_count) * st->replica_readers;
+
+	for (;;) {
+		int64_t now = sx_time_now_us();
+		bool any_healthy = false;
+
+		for (int i = 0; i < st->replica_reader_count; i++) {
+			int slot = st->reader_count + (start + i) % st->replica_reader_count;
+			struct store_reader *reader = &st->readers[slot];
+
+			if (st->replica_retry_us[reader->replica] > now)
+				continue;
+			any_healthy = true;
+			if (!reader->busy) {
+				reader->busy = true;
+				tx->reader_slot = slot;
+				tx->db = reader->db;
+				return true;
+			}
+		}
+		if (!any_healthy)
+			return false;
+		pthread_cond_wait(&st->replica_free, &st->lock);
+	}
+}
+
+/* BEGINs a public read on a replica reader; when that fails, rests the
+ * replica, logs why and moves tx to a reader of the primary. */
+static int store__begin_public(struct store_tx *tx, struct sx_error *err)
+{
+	struct store *st = tx->st;
+	struct sx_error rerr;
+	int replica = st->readers[tx->reader_slot].replica;
+
+	sx_error_clear(&rerr);
+	if (db_begin_read(tx->db, &rerr) == 0)
+		return 0;
+	db_rollback(tx->db);
+	store__put_reader(tx);
+	sx_log(SX_LOG_WARN, "store: replica %d unavailable, reading the primary for %d s: %s",
+	       replica + 1, STORE_REPLICA_RETRY_US / 1000000, rerr.detail);
 	pthread_mutex_lock(&st->lock);
-	st->readers[tx->reader_slot].busy = false;
-	pthread_cond_signal(&st->reader_free);
-	pthread_cond_broadcast(&st->changed);
+	st->replica_retry_us[replica] = sx_time_now_us() + STORE_REPLICA_RETRY_US;
+	/* Waiters for a replica may have nothing healthy left to wait for. */
+	pthread_cond_broadcast(&st->replica_free);
+	store__take_primary_reader(tx);
 	pthread_mutex_unlock(&st->lock);
-	sx_free(tx);
+	return db_begin_read(tx->db, err);
 }
 
 /*
@@ -382,7 +526,8 @@ int store_begin(struct store_tx **out, struct store *st, enum store_tx_mode mode
 	if (tx == NULL)
 		return sx_error_set(err, SX_ENOMEM, NULL, NULL);
 	tx->st = st;
-	tx->mode = mode;
+	/* A public read is a read once it has its connection. */
+	tx->mode = mode == STORE_TX_WRITE ? STORE_TX_WRITE : STORE_TX_READ;
 	tx->reader_slot = -1;
 	pthread_mutex_lock(&st->lock);
 	if (mode == STORE_TX_WRITE) {
@@ -394,22 +539,17 @@ int store_begin(struct store_tx **out, struct store *st, enum store_tx_mode mode
 		tx->db = st->writer;
 		need_begin = !st->batch_open;
 		st->batch_open = true;
-	} else {
-		while (tx->db == NULL) {
-			for (int i = 0; i < st->reader_count && tx->db == NULL; i++) {
-				if (!st->readers[i].busy) {
-					st->readers[i].busy = true;
-					tx->reader_slot = i;
-					tx->db = st->readers[i].db;
-				}
-			}
-			if (tx->db == NULL)
-				pthread_cond_wait(&st->reader_free, &st->lock);
-		}
+	} else if (mode != STORE_TX_READ_PUBLIC || st->replica_count == 0 ||
+		   !store__take_replica_reader(tx)) {
+		store__take_primary_reader(tx);
 	}
 	pthread_mutex_unlock(&st->lock);
-	if (mode == STORE_TX_READ) {
-		if ((rc = db_begin_read(tx->db, err)) < 0) {
+	if (tx->mode == STORE_TX_READ) {
+		if (st->readers[tx->reader_slot].replica >= 0)
+			rc = store__begin_public(tx, err);
+		else
+			rc = db_begin_read(tx->db, err);
+		if (rc < 0) {
 			store__release_reader(tx);
 			return rc;
 		}

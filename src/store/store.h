@@ -15,6 +15,12 @@
  * its fsync. A read transaction takes any free reader and sees the last
  * committed state, so a page reads what its own request committed before.
  *
+ * Replicas (PostgreSQL only): store_open may also pool read-only connections
+ * to streaming replicas of the primary. Only STORE_TX_READ_PUBLIC
+ * transactions read there, and a replica lags the primary, so a public page
+ * may show a change a moment after it was committed; STORE_TX_READ always
+ * reads the primary, so staff see their own writes at once.
+ *
  * A write transaction must not wait for another thread's write transaction
  * while it is open (there is one writer); nothing in the service layer does.
  *
@@ -51,15 +57,32 @@
 struct store;
 struct store_tx;
 
+#define STORE_MAX_REPLICAS 8
+
 struct store_options {
 	int reader_count;     /* pooled read-only connections; 0 = default (4) */
 	int busy_timeout_ms;  /* wait on the write lock; 0 = default (5000) */
 	int max_batch;        /* group commit: most transactions per COMMIT; 0 = default (256) */
+	/* PostgreSQL streaming replicas (hot standbys) of the primary dsn that
+	 * STORE_TX_READ_PUBLIC transactions read from; NULL / 0 = none. At most
+	 * STORE_MAX_REPLICAS; only with a PostgreSQL primary. */
+	const char *const *replica_dsns;
+	int replica_count;
+	int replica_reader_count; /* read-only connections per replica; 0 = default (2) */
 };
 
 enum store_tx_mode {
-	STORE_TX_READ = 1,
+	STORE_TX_READ = 1,        /* reads the primary: sees every committed write */
 	STORE_TX_WRITE = 2,
+	/*
+	 * A read for the public that may lag: taken from a replica when the
+	 * store has any (round robin), else like STORE_TX_READ. When the
+	 * replica's connection fails at BEGIN, a warning is logged and the
+	 * transaction reads the primary instead; the replica's connection is
+	 * re-opened at its next use. Staff pages, which must read their own
+	 * writes, use STORE_TX_READ.
+	 */
+	STORE_TX_READ_PUBLIC = 3,
 };
 
 /* Whether dsn names a PostgreSQL database ("postgresql://…", "postgres://…"
@@ -89,13 +112,20 @@ int store_schema_version(int *out, const char *dsn, struct sx_error *err);
 /*
  * Opens the connection pool. The database must exist and be at exactly the
  * binary's schema version (SX_ETOONEW if newer, SX_ECONFLICT with code
- * "schema_outdated" if older: run `sanxiang migrate`).
+ * "schema_outdated" if older: run `sanxiang migrate`). Replicas named in opt
+ * must be reachable now (their connections are opened here). SX_EINVALID
+ * "replica_needs_postgresql" when replicas are given with a SQLite primary
+ * or a replica DSN is not PostgreSQL; "replica_invalid" for more than
+ * STORE_MAX_REPLICAS or a NULL replica_dsns.
  */
 int store_open(struct store **out, const char *dsn, const struct store_options *opt,
 	       struct sx_error *err);
 
 /* Waits for no transaction to be in progress, then closes every connection. */
 void store_close(struct store *st);
+
+/* How many replicas the store reads public pages from (0 = none). */
+int store_replica_count(const struct store *st);
 
 /* Begins a transaction. Blocks until a connection is free. */
 int store_begin(struct store_tx **out, struct store *st, enum store_tx_mode mode,
@@ -524,5 +554,44 @@ int store_ledger_checkpoint_latest(struct store_ledger_checkpoint *out, struct s
 /* The checkpoint of exactly that size. SX_ENOTFOUND when none. */
 int store_ledger_checkpoint_at(struct store_ledger_checkpoint *out, struct store_tx *tx,
 			       uint64_t size, struct sx_error *err);
+
+/* ---- copying a whole installation between backends (store_copy.c) ---- */
+
+/* Called after each committed batch (table_done false) and once per table at its end
+ * (table_done true); rows is how many rows of that table are copied so far. */
+typedef void (*store_copy_progress_fn)(const char *table, int64_t rows, bool table_done,
+				       void *ctx);
+
+/* The tables store_copy copies, in copy (dependency) order; name NULL past the end. */
+size_t store_copy_table_count(void);
+const char *store_copy_table_name(size_t i);
+
+/*
+ * Copies every row of src into dst: each table of store_copy_table_name in
+ * order, rows in primary-key order, batch_rows rows per write transaction on
+ * dst (src is read in one read transaction). Both stores are open, hence at
+ * the binary's schema version; schema_version itself is not copied.
+ *
+ * Returns 0; SX_EINVALID for NULL stores, dst == src or batch_rows 0;
+ * SX_ECONFLICT "destination_not_empty" when dst holds any row and
+ * "schema_mismatch" when a table's columns differ; SX_EINTERNAL
+ * "table_not_listed" when src holds a table the list lacks; the driver's
+ * codes. On error the batches committed so far stay in dst: dst is then not
+ * empty and must be emptied (or recreated) before another attempt.
+ */
+int store_copy(struct store *dst, struct store *src, size_t batch_rows,
+	       store_copy_progress_fn progress, void *ctx, struct sx_error *err);
+
+/* Whether no table of the copy list holds a row. */
+int store_copy_is_empty(bool *out, struct store *st, struct sx_error *err);
+
+/* Rows of one listed table (or schema_version) as tx sees it; SX_EINVALID for other names. */
+int store_table_row_count(int64_t *out, struct store_tx *tx, const char *table,
+			  struct sx_error *err);
+
+/* The first table of the database (by name) that is neither in the copy list nor
+ * schema_version, into out; "" when every table is listed. */
+int store_copy_unlisted_table(char *out, size_t out_size, struct store_tx *tx,
+			      struct sx_error *err);
 
 #endif

@@ -1457,7 +1457,7 @@ static void *writer_main(void *arg)
 static void test_group_commit_keeps_good_writes_and_drops_failed_ones(void **state)
 {
 	struct fixture *fx = *state;
-	struct store_options opt = {2, 5000, 8};
+	struct store_options opt = {.reader_count = 2, .busy_timeout_ms = 5000, .max_batch = 8};
 	struct store *st = NULL;
 	struct store_tx *tx = NULL;
 	struct store_agency a;
