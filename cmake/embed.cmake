@@ -8,7 +8,8 @@
 file(GLOB MIGRATIONS ${ROOT}/sql/sqlite/*.sql)
 file(GLOB PG_MIGRATIONS ${ROOT}/sql/pg/*.sql)
 file(GLOB ASSETS ${ROOT}/web/templates/*.html ${ROOT}/web/static/*)
-file(GLOB DATA_ASSETS ${ROOT}/data/calendar/*.json ${ROOT}/data/demo/*.json)
+file(GLOB DATA_ASSETS ${ROOT}/data/calendar/*.json ${ROOT}/data/demo/*.json
+                       ${ROOT}/data/templates/*.json)
 function(sx_hex_array var path result)
   file(READ ${path} hex HEX)
   string(LENGTH "${hex}" hexlen)

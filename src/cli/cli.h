@@ -61,6 +61,13 @@ int cli_calendar(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_export_proof(int argc, char **argv);
 int cli_verify(int argc, char **argv);
+int cli_export_case(int argc, char **argv);
+
+struct bundle_verify_options;
+
+/* `verify` of a case archive (a ZIP, service/case_archive.h): prints the
+ * report and returns the exit code (0 all checks hold, 1 otherwise). */
+int cli_verify_archive(const char *path, const struct bundle_verify_options *opt);
 
 /*
  * Reads the file at path, at most max_bytes, into *out (NUL-terminated;

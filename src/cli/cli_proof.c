@@ -5,6 +5,10 @@
  *   sanxiang export-proof --case ID --out FILE [--from-size M]... [--db PATH] [--key-dir DIR]
  *   sanxiang verify FILE [--key VKEY|KEYFILE]... [--old-checkpoint FILE]
  *
+ * FILE may also be a case archive (a ZIP from `sanxiang export-case`): its
+ * bundle is checked with the same options and its files against the bundle
+ * (service/case_archive.h; the report is printed by cli_archive.c).
+ *
  * export-proof never overwrites: FILE is written to a temporary file beside
  * it, fsync'd, and linked into place with link(2), which fails when FILE
  * exists (exit 5), so a reader sees either no file or the whole bundle, and
@@ -32,6 +36,7 @@
 #include "cli/cli.h"
 #include "ledger/bundle.h"
 #include "ledger/note.h"
+#include "service/case_archive.h"
 #include "service/ledger.h"
 #include "service/ledger_export.h"
 #include "service/service.h"
@@ -484,12 +489,6 @@ int cli_verify(int argc, char **argv)
 		rc = cli_usage_error("verify", "缺少证明包文件 FILE");
 		goto cleanup;
 	}
-	if ((rc = proof__read_file(&bundle, path)) < 0) {
-		fprintf(stderr, "核验失败[unreadable]：无法读取证明包 %s（%s）\n", path,
-			rc == SX_ENOTFOUND ? "文件不存在" : rc == SX_ETOOBIG ? "文件过大" : "读取失败");
-		rc = CLI_EXIT_FAILURE;
-		goto cleanup;
-	}
 	if (old_path != NULL && (rc = proof__read_file(&old, old_path)) < 0) {
 		fprintf(stderr, "核验失败[unreadable]：无法读取旧检查点 %s（%s）\n", old_path,
 			rc == SX_ENOTFOUND ? "文件不存在" : rc == SX_ETOOBIG ? "文件过大" : "读取失败");
@@ -501,6 +500,17 @@ int cli_verify(int argc, char **argv)
 	opt.trusted_count = keys.count;
 	opt.old_checkpoint = old_path ? (old.data ? old.data : "") : NULL;
 	opt.old_checkpoint_len = old.len;
+	/* A case archive (export-case) is a ZIP holding a bundle: checked with the same keys. */
+	if (service_case_archive_is_zip(path)) {
+		rc = cli_verify_archive(path, &opt);
+		goto cleanup;
+	}
+	if ((rc = proof__read_file(&bundle, path)) < 0) {
+		fprintf(stderr, "核验失败[unreadable]：无法读取证明包 %s（%s）\n", path,
+			rc == SX_ENOTFOUND ? "文件不存在" : rc == SX_ETOOBIG ? "文件过大" : "读取失败");
+		rc = CLI_EXIT_FAILURE;
+		goto cleanup;
+	}
 	sx_error_clear(&err);
 	if (bundle_verify(&report, bundle.data, bundle.len, &opt, &err) < 0) {
 		fprintf(stderr, "核验失败[%s]：%s\n", err.code, err.message);

@@ -18,9 +18,11 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "blob/blob.h"
 #include "cli/cli.h"
 #include "http/ratelimit.h"
 #include "http/server.h"
+#include "service/doctemplates.h"
 #include "service/ledger.h"
 #include "service/service.h"
 #include "store/store.h"
@@ -70,10 +72,12 @@ static void serve__help(void)
 	       "                    [--public-url URL] [--verify-per-minute N]\n"
 	       "                    [--login-delay-after N] [--login-delay-base-ms MS]\n"
 	       "                    [--login-lockout-after N] [--login-lockout-seconds S]\n"
-	       "                    [--session-idle-seconds S] [--session-max-seconds S]\n\n"
+	       "                    [--session-idle-seconds S] [--session-max-seconds S]\n"
+	       "                    [--blob-dir DIR] [--max-evidence-bytes N]\n\n"
 	       "在 HOST:PORT（默认 $SANXIANG_LISTEN 或 %s）上提供公众门户 /、工作人员界面 /staff/\n"
-	       "和 JSON API /api/v1/。收到 SIGTERM 或 SIGINT 后停止接收新连接，等待进行中的请求\n"
-	       "完成（最多 10 秒），关闭数据库后以 0 退出。详见 docs/cli.md。\n",
+	       "和 JSON API /api/v1/。证据文件存放在 --blob-dir（SQLite 默认为数据库所在目录下的\n"
+	       "blobs，PostgreSQL 必须指定）。收到 SIGTERM 或 SIGINT 后停止接收新连接，等待进行中\n"
+	       "的请求完成（最多 10 秒），关闭数据库后以 0 退出。详见 docs/cli.md。\n",
 	       CLI_DEFAULT_LISTEN);
 }
 
@@ -115,9 +119,11 @@ struct serve_flags {
 	const char *ready_file;
 	const char *key_dir;
 	const char *public_url;
+	const char *blob_dir;      /* NULL = <db dir>/blobs (SQLite only) */
 	bool tls_proxy;
 	long long threads;
 	long long max_body_bytes;
+	long long max_evidence_bytes;
 	/* --db-replica, repeatable: PostgreSQL replicas for public reads. */
 	const char *replicas[STORE_MAX_REPLICAS];
 	int replica_count;
@@ -125,7 +131,13 @@ struct serve_flags {
 
 int cli_serve(int argc, char **argv)
 {
-	struct serve_flags flags = {.db = cli_default_db(), .max_body_bytes = 1024 * 1024};
+	struct serve_flags flags = {.db = cli_default_db(),
+				    .max_body_bytes = 1024 * 1024,
+				    .max_evidence_bytes = (long long)BLOB_DEFAULT_MAX_BYTES};
+	struct blob_store_options blob_opt;
+	struct blob_store *blobs = NULL;
+	struct doctemplates *templates = NULL;
+	char blob_dir[4096];
 	struct store_options store_opt;
 	long long verify_per_minute = 60;
 	char public_url[512];
@@ -188,6 +200,8 @@ int cli_serve(int argc, char **argv)
 		SERVE_TEXT_FLAG("--ready-file", flags.ready_file)
 		SERVE_TEXT_FLAG("--key-dir", flags.key_dir)
 		SERVE_TEXT_FLAG("--public-url", flags.public_url)
+		SERVE_TEXT_FLAG("--blob-dir", flags.blob_dir)
+		SERVE_NUMBER_FLAG("--max-evidence-bytes", 1LL << 40, flags.max_evidence_bytes)
 		SERVE_NUMBER_FLAG("--verify-per-minute", 100000, verify_per_minute)
 		SERVE_NUMBER_FLAG("--threads", 1024, flags.threads)
 		SERVE_NUMBER_FLAG("--max-body-bytes", 64LL * 1024 * 1024, flags.max_body_bytes)
@@ -226,6 +240,28 @@ int cli_serve(int argc, char **argv)
 		return cli_usage_error("serve", "--verify-per-minute 至少为 1");
 	if (flags.max_body_bytes < 1024)
 		return cli_usage_error("serve", "--max-body-bytes 至少为 1024");
+	if (flags.max_evidence_bytes < 1)
+		return cli_usage_error("serve", "--max-evidence-bytes 至少为 1");
+	if (flags.blob_dir != NULL && flags.blob_dir[0] == '\0')
+		return cli_usage_error("serve", "--blob-dir 不能为空");
+	if (flags.blob_dir == NULL) {
+		/* Beside the SQLite file, like its keys; a DSN names no directory. */
+		const char *slash;
+		int n;
+
+		if (store_dsn_is_postgresql(flags.db))
+			return cli_usage_error("serve",
+					       "使用 PostgreSQL 时须以 --blob-dir 指定证据文件目录");
+		slash = strrchr(flags.db, '/');
+		n = slash ? snprintf(blob_dir, sizeof(blob_dir), "%.*s/blobs",
+				     (int)(slash - flags.db), flags.db)
+			  : snprintf(blob_dir, sizeof(blob_dir), "blobs");
+		if (n < 0 || (size_t)n >= sizeof(blob_dir))
+			return cli_usage_error("serve", "数据库路径过长：%s", flags.db);
+		if (slash == flags.db)
+			memcpy(blob_dir, "/blobs", sizeof("/blobs"));
+		flags.blob_dir = blob_dir;
+	}
 	if (svc.session.idle_seconds == 0 || svc.session.max_seconds == 0)
 		return cli_usage_error("serve", "会话时长必须大于 0");
 	/* A SQLite file has no replicas: only a PostgreSQL primary streams to any. */
@@ -260,6 +296,18 @@ int cli_serve(int argc, char **argv)
 		store_close(st);
 		return cli_fail(rc, &err);
 	}
+	memset(&blob_opt, 0, sizeof(blob_opt));
+	blob_opt.root = flags.blob_dir;
+	blob_opt.max_bytes = (uint64_t)flags.max_evidence_bytes;
+	if ((rc = blob_store_open(&blobs, &blob_opt, &err)) < 0 ||
+	    (rc = doctemplates_load(&templates, &err)) < 0) {
+		blob_store_close(blobs);
+		service_ledger_close(&svc);
+		store_close(st);
+		return cli_fail(rc, &err);
+	}
+	svc.blobs = blobs;
+	svc.templates = templates;
 	memset(&app, 0, sizeof(app));
 	app.svc = &svc;
 	app.tls_proxy = flags.tls_proxy;
@@ -268,6 +316,8 @@ int cli_serve(int argc, char **argv)
 	if (http_ratelimit_create(&app.verify_limit, (int)verify_per_minute,
 				  (int)(verify_per_minute < 20 ? verify_per_minute : 20)) < 0) {
 		service_ledger_close(&svc);
+		doctemplates_free(templates);
+		blob_store_close(blobs);
 		store_close(st);
 		return cli_fail(SX_ENOMEM, NULL);
 	}
@@ -277,6 +327,8 @@ int cli_serve(int argc, char **argv)
 	if ((rc = http_server_start(&srv, &app, &opt, &err)) < 0) {
 		http_ratelimit_free(app.verify_limit);
 		service_ledger_close(&svc);
+		doctemplates_free(templates);
+		blob_store_close(blobs);
 		store_close(st);
 		return cli_fail(rc, &err);
 	}
@@ -288,6 +340,8 @@ int cli_serve(int argc, char **argv)
 		http_server_stop(srv, 0);
 		http_ratelimit_free(app.verify_limit);
 		service_ledger_close(&svc);
+		doctemplates_free(templates);
+		blob_store_close(blobs);
 		store_close(st);
 		return cli_fail(SX_EINTERNAL, NULL);
 	}
@@ -317,6 +371,9 @@ int cli_serve(int argc, char **argv)
 	pthread_mutex_destroy(&publisher.lock);
 	http_ratelimit_free(app.verify_limit);
 	service_ledger_close(&svc);
+	/* After the server stopped: no upload handle is out any more. */
+	doctemplates_free(templates);
+	blob_store_close(blobs);
 	store_close(st);
 	sx_log(SX_LOG_INFO, "stopped cleanly");
 	return CLI_EXIT_OK;

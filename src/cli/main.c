@@ -25,7 +25,8 @@ static const struct command commands[] = {
 	{"import", cli_import, "从 CSV 批量导入：officers（执法人员）| matters（执法事项）"},
 	{"check", cli_check, "校验统一社会信用代码（uscc）或公民身份号码（idcard）"},
 	{"export-proof", cli_export_proof, "导出案件的离线证明包（事件、包含证明、已签名检查点）"},
-	{"verify", cli_verify, "离线核验证明包（无需服务器；退出码 0 通过，1 未通过）"},
+	{"export-case", cli_export_case, "导出案件归档（一案一卷 ZIP：文书、证据、调阅记录、证明包）"},
+	{"verify", cli_verify, "离线核验证明包或案件归档（无需服务器；退出码 0 通过，1 未通过）"},
 };
 
 static void usage(FILE *to)

@@ -21,6 +21,11 @@ int http_session_actor_for_write(struct service_actor *out, struct http_request 
 				 struct sx_error *err);
 
 /* api.c */
+/* The per-client limit of public lookups (亮证, the party's 文书查验; serve
+ * --verify-per-minute): 0 when the client may proceed; otherwise *limited is
+ * set and the 429 answer with Retry-After was written. */
+int http_public_limit(struct http_request *req, struct http_response *resp, bool *limited);
+
 int api_healthz(struct http_request *req, struct http_response *resp);
 int api_session_create(struct http_request *req, struct http_response *resp);
 int api_session_get(struct http_request *req, struct http_response *resp);

@@ -65,12 +65,22 @@ struct http_header {
 	const char *value;
 };
 
+/*
+ * An answer. The body is either body (a buf, the default) or, when fd >= 0,
+ * fd_length bytes of the open file fd from fd_offset, which the server sends
+ * without copying them into memory (sendfile) and then closes. The response
+ * owns fd from the moment it is set: whoever replaces the answer (an error
+ * after all) closes it, which http_respond_error does.
+ */
 struct http_response {
 	int status;
 	const char *content_type;         /* static or pool string */
 	struct buf body;
 	struct http_header headers[HTTP_MAX_RESPONSE_HEADERS];
 	size_t header_count;
+	int fd;                           /* -1 = answer with body; else a file the response owns */
+	uint64_t fd_offset;               /* bytes into fd where the answer starts */
+	uint64_t fd_length;               /* bytes of fd to send */
 };
 
 typedef int (*http_handler_fn)(struct http_request *req, struct http_response *resp);
@@ -123,6 +133,22 @@ const char *http_form_get(const struct http_form *form, const char *name);
 int http_response_header(struct http_response *resp, struct http_request *req,
 			 const char *name, const char *value);
 
+/* Makes resp an empty answer: status 0, no headers, an empty body buf with
+ * the response cap, no file (fd -1). Free with http_response_release. */
+void http_response_init(struct http_response *resp);
+
+/* Frees the body buf and closes the file, if any; resp may then be
+ * initialised again. */
+void http_response_release(struct http_response *resp);
+
+/*
+ * Answers with status and length bytes of fd from offset (taking fd: it is
+ * closed with the response, or here at once when resp already has a file).
+ * The body buf is emptied; content_type and headers are the caller's.
+ */
+void http_respond_fd(struct http_response *resp, int status, int fd, uint64_t offset,
+		     uint64_t length);
+
 /* Sets status, JSON content type and the serialized body; takes no reference. */
 int http_respond_json(struct http_response *resp, int status, json_t *body);
 
@@ -148,7 +174,8 @@ int http_respond_redirect(struct http_response *resp, struct http_request *req,
 /* The one mapping from SX_E* codes to HTTP statuses. */
 int http_status_for_error(int rc);
 
-/* Answers with err: JSON for API clients, an HTML page for people. */
+/* Answers with err: JSON for API clients, an HTML page for people. A file
+ * the answer had (resp->fd) is closed first. */
 int http_respond_error(struct http_response *resp, struct http_request *req,
 		       const struct sx_error *err);
 

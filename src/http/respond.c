@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "base/codec.h"
 #include "base/log.h"
@@ -46,6 +47,40 @@ int http_status_for_error(int rc)
 	default:
 		return 500;
 	}
+}
+
+void http_response_init(struct http_response *resp)
+{
+	memset(resp, 0, sizeof(*resp));
+	buf_init(&resp->body, HTTP_RESPONSE_MAX_BYTES);
+	resp->fd = -1;
+}
+
+/* Drops the file of an answer that will not be sent after all. */
+static void respond__close_fd(struct http_response *resp)
+{
+	if (resp->fd >= 0)
+		close(resp->fd);
+	resp->fd = -1;
+	resp->fd_offset = 0;
+	resp->fd_length = 0;
+}
+
+void http_response_release(struct http_response *resp)
+{
+	buf_free(&resp->body);
+	respond__close_fd(resp);
+}
+
+void http_respond_fd(struct http_response *resp, int status, int fd, uint64_t offset,
+		     uint64_t length)
+{
+	respond__close_fd(resp);
+	buf_reset(&resp->body);
+	resp->status = status;
+	resp->fd = fd;
+	resp->fd_offset = offset;
+	resp->fd_length = length;
 }
 
 int http_response_header(struct http_response *resp, struct http_request *req,
@@ -156,6 +191,8 @@ int http_respond_error(struct http_response *resp, struct http_request *req,
 	const char *code = err && err->code[0] ? err->code : sx_errno_code(rc_code);
 	const char *message = err && err->message[0] ? err->message : sx_errno_message(rc_code);
 	int rc;
+
+	respond__close_fd(resp);
 
 	if (status >= 500)
 		sx_log(SX_LOG_ERROR, "%s %s: %s (%s)", req->method, req->path, code,

@@ -106,3 +106,71 @@ int http_router_match(http_handler_fn *out, const struct http_route *routes, siz
 	}
 	return path_matched ? SX_EMETHOD : SX_ENOTFOUND;
 }
+
+int http_router_match_stream(const struct http_stream_route **out,
+			     const struct http_stream_route *routes, size_t count,
+			     struct http_request *req)
+{
+	struct http_param params[HTTP_MAX_PATH_PARAMS];
+	size_t param_count = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < count; i++) {
+		int matched;
+
+		if (strcmp(routes[i].method, req->method) != 0)
+			continue;
+		matched = router__match_path(routes[i].pattern, req->path, req, params,
+					     &param_count);
+		if (matched < 0)
+			return matched;
+		if (matched == 0)
+			continue;
+		memcpy(req->params, params, sizeof(params[0]) * param_count);
+		req->param_count = param_count;
+		*out = &routes[i];
+		return 0;
+	}
+	return SX_ENOTFOUND;
+}
+
+/* Whether the comma-separated list holds method. */
+static bool router__list_has(const char *list, const char *method)
+{
+	size_t len = strlen(method);
+
+	for (const char *p = list; (p = strstr(p, method)) != NULL; p += len) {
+		bool starts = p == list || p[-1] == ' ';
+		bool ends = p[len] == '\0' || p[len] == ',';
+
+		if (starts && ends)
+			return true;
+	}
+	return false;
+}
+
+void http_router_stream_allowed(char *out, size_t out_size, const struct http_stream_route *routes,
+				size_t count, struct http_request *req)
+{
+	struct http_param params[HTTP_MAX_PATH_PARAMS];
+	size_t param_count = 0, used;
+
+	if (out_size == 0)
+		return;
+	used = strnlen(out, out_size);
+	if (used == out_size)
+		return;
+	for (size_t i = 0; i < count; i++) {
+		int n;
+
+		if (router__list_has(out, routes[i].method) ||
+		    router__match_path(routes[i].pattern, req->path, req, params, &param_count) != 1)
+			continue;
+		n = snprintf(out + used, out_size - used, "%s%s", used ? ", " : "", routes[i].method);
+		if (n < 0 || (size_t)n >= out_size - used) {
+			out[used] = '\0';
+			return;
+		}
+		used += (size_t)n;
+	}
+}

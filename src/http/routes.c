@@ -2,10 +2,15 @@
  * http/routes — the route table. Every URL the server answers is here, so
  * that docs/api.md and the route-walking security tests have one source.
  */
+#include "http/case_stats_api.h"
+#include "http/cases_handlers.h"
+#include "http/cases_pages.h"
+#include "http/evidence_api.h"
 #include "http/handlers.h"
 #include "http/lists_api.h"
 #include "http/lists_handlers.h"
 #include "http/officers_handlers.h"
+#include "http/party_pages.h"
 #include "http/staff_import.h"
 #include "http/staff_lists.h"
 #include "http/router.h"
@@ -64,6 +69,44 @@ const struct http_route http_routes[] = {
 	{"POST", "/api/v1/agencies/:id/list-versions/:n/reject", api_list_reject, true},
 	{"POST", "/api/v1/agencies/:id/officers/import", api_import_officers, true},
 	{"POST", "/api/v1/agencies/:id/matters/import", api_import_matters, true},
+	{"POST", "/api/v1/cases", api_cases_create, true},
+	{"GET", "/api/v1/cases", api_cases_list, true},
+	{"GET", "/api/v1/cases/:id", api_case_get, true},
+	{"POST", "/api/v1/cases/:id/move", api_case_move, true},
+	{"POST", "/api/v1/cases/:id/hearing", api_case_hearing, true},
+	{"POST", "/api/v1/cases/:id/extend", api_case_extend, true},
+	{"POST", "/api/v1/cases/:id/exemptions", api_case_exempt, true},
+	{"POST", "/api/v1/cases/:id/records", api_case_record_create, true},
+	{"GET", "/api/v1/cases/:id/accesses", api_case_accesses, true},
+	{"POST", EVIDENCE_API_UPLOAD_CREATE, api_upload_create, true},
+	{"GET", EVIDENCE_API_UPLOAD, api_upload_get, true},
+	{"DELETE", EVIDENCE_API_UPLOAD, api_upload_delete, true},
+	{"GET", EVIDENCE_API_CONTENT, api_evidence_content, true},
+	{"GET", "/api/v1/records/:id", api_record_get, true},
+	{"GET", "/api/v1/records/:id/pdf", api_record_pdf, true},
+	{"GET", "/api/v1/templates", api_templates_list, true},
+	{"GET", "/api/v1/templates/:code", api_template_get, true},
+	{"GET", "/api/v1/accesses", api_accesses_list, true},
+	{"GET", CASE_STATS_API_PATH, api_case_stats_get, true},
+	{"POST", "/api/v1/agencies/:id/case-settings", api_case_settings_put, true},
+	{"GET", "/api/v1/retention-policy", api_retention_get, true},
+	{"POST", "/api/v1/retention-policy", api_retention_put, true},
+	{"GET", "/api/v1/retention-report", api_retention_report, true},
+	{"POST", "/api/v1/evidence/:id/delete", api_evidence_delete, true},
+	{"GET", "/api/v1/party/documents", api_party_documents, false},
+	{"GET", "/party", page_party_form, false},
+	{"POST", "/party", page_party_lookup, false},
+	{"POST", "/party/pdf", page_party_pdf, false},
+	{"GET", "/staff/cases", page_staff_cases, true},
+	{"GET", "/staff/cases/new", page_staff_case_new, true},
+	{"POST", "/staff/cases", page_staff_case_create, true},
+	{"GET", "/staff/cases/:id", page_staff_case, true},
+	{"POST", "/staff/cases/:id/move", page_staff_case_move, true},
+	{"POST", "/staff/cases/:id/exemptions", page_staff_case_exempt, true},
+	{"POST", "/staff/cases/:id/extend", page_staff_case_extend, true},
+	{"POST", "/staff/cases/:id/hearing", page_staff_case_hearing, true},
+	{"GET", "/staff/cases/:id/records/new", page_staff_record_new, true},
+	{"POST", "/staff/cases/:id/records", page_staff_record_create, true},
 	{"GET", "/", page_index, false},
 	{"GET", "/static/:file", page_static, false},
 	{"GET", "/staff/login", page_login_form, false},
@@ -83,3 +126,12 @@ const struct http_route http_routes[] = {
 };
 
 const size_t http_route_count = sizeof(http_routes) / sizeof(http_routes[0]);
+
+/* Routes whose body streams to the handler as it arrives (router.h): not
+ * buffered, not capped by --max-body-bytes. */
+const struct http_stream_route http_stream_routes[] = {
+	{"PUT", EVIDENCE_API_UPLOAD, api_upload_put_begin, api_upload_put_chunk, api_upload_put_end,
+	 api_upload_put_abort, true},
+};
+
+const size_t http_stream_route_count = sizeof(http_stream_routes) / sizeof(http_stream_routes[0]);

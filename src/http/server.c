@@ -6,6 +6,19 @@
  * chunk of body (appended up to the cap; past it the rest is drained and
  * discarded), then a last time with no data, when we route and answer. The
  * completion callback logs the access line and frees the pool.
+ *
+ * Streaming routes (router.h) differ: they are looked up at the first call,
+ * whose headers their begin checks (authentication included) before any byte
+ * of body is taken; each chunk goes to the route as it arrives, never into
+ * memory, and without the body cap. A request the route refuses at begin
+ * keeps its answer in the server_request while the body is read and
+ * discarded, and gets it at the last call, so the client reads an answer
+ * rather than a reset connection. When a request dies before its body is
+ * whole the completion callback calls the route's abort.
+ *
+ * Answers from a file (resp->fd >= 0) go out with
+ * MHD_create_response_from_fd_at_offset64, which sends with sendfile and
+ * closes the descriptor when the response is destroyed.
  */
 #include "http/server.h"
 
@@ -46,6 +59,12 @@ struct server_request {
 	bool answered;
 	int status;
 	int64_t start_us;
+	/* Streaming routes only: */
+	const struct http_stream_route *stream_route; /* NULL = body buffered in body */
+	void *stream;              /* the route's state; NULL when refused or ended */
+	bool stream_stopped;       /* chunk failed: the rest of the body is discarded */
+	bool has_early;            /* early holds the answer begin gave */
+	struct http_response early;
 };
 
 const char *http_request_header(const struct http_request *req, const char *name)
@@ -77,11 +96,23 @@ static enum MHD_Result server__send(struct MHD_Connection *conn, struct server_r
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
+
 	/* For HEAD, libmicrohttpd sends the headers (Content-Length included)
 	 * and drops the body itself. */
-	r = MHD_create_response_from_buffer(resp->body.len,
-					    resp->body.data ? resp->body.data : (char *)"",
-					    MHD_RESPMEM_MUST_COPY);
+	if (resp->fd >= 0) {
+		r = MHD_create_response_from_fd_at_offset64(resp->fd_length, resp->fd,
+							    resp->fd_offset);
+		if (r == NULL) {
+			close(resp->fd);
+			resp->fd = -1;
+			return MHD_NO;
+		}
+		resp->fd = -1; /* the response closes it */
+	} else {
+		r = MHD_create_response_from_buffer(resp->body.len,
+						    resp->body.data ? resp->body.data : (char *)"",
+						    MHD_RESPMEM_MUST_COPY);
+	}
 	if (r == NULL)
 		return MHD_NO;
 	if (resp->content_type)
@@ -113,15 +144,91 @@ static enum MHD_Result server__send_error(struct MHD_Connection *conn, struct se
 	struct sx_error err;
 	enum MHD_Result ret;
 
-	memset(&resp, 0, sizeof(resp));
-	buf_init(&resp.body, HTTP_RESPONSE_MAX_BYTES);
+	http_response_init(&resp);
 	sx_error_set(&err, rc, NULL, NULL);
 	if (http_respond_error(&resp, &sr->req, &err) < 0) {
 		resp.status = http_status_for_error(rc);
 		resp.content_type = "text/plain; charset=utf-8";
 	}
 	ret = server__send(conn, sr, &resp);
-	buf_free(&resp.body);
+	http_response_release(&resp);
+	return ret;
+}
+
+/* Turns a route's failure to answer (rc < 0, or no status) into an error
+ * answer with the code's default text: its own error record is gone. */
+static void server__fallback_error(struct http_response *resp, struct http_request *req, int rc)
+{
+	struct sx_error err;
+
+	if (rc >= 0 && resp->status != 0)
+		return;
+	if (rc >= 0)
+		rc = SX_EINTERNAL;
+	sx_error_set(&err, rc, NULL, NULL);
+	buf_reset(&resp->body);
+	resp->header_count = 0;
+	if (http_respond_error(resp, req, &err) < 0)
+		resp->status = http_status_for_error(rc);
+}
+
+/*
+ * At the first access call: when req is for a streaming route, runs its
+ * begin. Returns false for an ordinary request.
+ */
+static bool server__stream_begin(struct server_request *sr)
+{
+	const struct http_stream_route *route = NULL;
+	int rc;
+
+	if (strcmp(sr->req.method, "GET") == 0 || strcmp(sr->req.method, "HEAD") == 0)
+		return false;
+	rc = http_router_match_stream(&route, http_stream_routes, http_stream_route_count,
+				      &sr->req);
+	if (rc == SX_ENOTFOUND)
+		return false;
+	http_response_init(&sr->early);
+	sr->has_early = true;
+	if (rc < 0) {
+		server__fallback_error(&sr->early, &sr->req, rc);
+		return true;
+	}
+	sr->stream_route = route;
+	rc = route->begin(&sr->stream, &sr->req, &sr->early);
+	if (sr->stream != NULL && rc == 0) {
+		/* Accepted: the answer comes from end. */
+		http_response_release(&sr->early);
+		sr->has_early = false;
+		return true;
+	}
+	if (sr->stream != NULL) {
+		/* A begin that failed yet kept state: release it. */
+		route->abort(sr->stream, &sr->req);
+		sr->stream = NULL;
+	}
+	server__fallback_error(&sr->early, &sr->req, rc);
+	return true;
+}
+
+/* The last access call of a streaming request: its answer. */
+static enum MHD_Result server__stream_answer(struct MHD_Connection *conn, struct server_request *sr)
+{
+	struct http_response resp;
+	enum MHD_Result ret;
+	int rc;
+
+	if (sr->has_early) {
+		ret = server__send(conn, sr, &sr->early);
+		http_response_release(&sr->early);
+		sr->has_early = false;
+		return ret;
+	}
+	http_response_init(&resp);
+	rc = sr->stream_route->end(sr->stream, &sr->req, &resp);
+	sr->stream = NULL;
+	server__fallback_error(&resp, &sr->req, rc);
+	ret = server__send(conn, sr, &resp);
+	http_response_release(&resp);
 	return ret;
 }
 
@@ -138,6 +245,8 @@ static void server__dispatch(struct server_request *sr, struct http_response *re
 		char allow[128];
 
 		http_router_allowed(allow, sizeof(allow), http_routes, http_route_count, req);
+		http_router_stream_allowed(allow, sizeof(allow), http_stream_routes,
+					   http_stream_route_count, req);
 		if (allow[0])
 			http_response_header(resp, req, "Allow", allow);
 	}
@@ -149,15 +258,8 @@ static void server__dispatch(struct server_request *sr, struct http_response *re
 		return;
 	}
 	rc = handler(req, resp);
-	if (rc < 0) {
-		/* A handler that failed without answering: its own error
-		 * record is gone, so answer with the code's default text. */
-		sx_error_set(&err, rc, NULL, NULL);
-		buf_reset(&resp->body);
-		resp->header_count = 0;
-		if (http_respond_error(resp, req, &err) < 0)
-			resp->status = http_status_for_error(rc);
-	}
+	if (rc < 0)
+		server__fallback_error(resp, req, rc);
 }
 
 static enum MHD_Result server__access(void *cls, struct MHD_Connection *conn, const char *url,
@@ -208,6 +310,8 @@ static enum MHD_Result server__access(void *cls, struct MHD_Connection *conn, co
 		*con_cls = sr;
 		if (sr->req.method == NULL || sr->req.path == NULL || sr->req.remote_addr == NULL)
 			return MHD_NO;
+		if (server__stream_begin(sr))
+			return MHD_YES; /* the route keeps its own limits */
 		length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (length != NULL) {
@@ -221,6 +325,17 @@ static enum MHD_Result server__access(void *cls, struct MHD_Connection *conn, co
 		}
 		return MHD_YES;
 	}
+	if (*upload_data_size != 0 && sr->has_early) {
+		*upload_data_size = 0; /* refused at begin: discard */
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0 && sr->stream_route != NULL) {
+		if (!sr->stream_stopped &&
+		    sr->stream_route->chunk(sr->stream, &sr->req, upload_data, *upload_data_size) < 0)
+			sr->stream_stopped = true;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
 	if (*upload_data_size != 0) {
 		if (!sr->body_too_large &&
 		    buf_append(&sr->body, upload_data, *upload_data_size) == SX_ETOOBIG)
@@ -232,30 +347,31 @@ static enum MHD_Result server__access(void *cls, struct MHD_Connection *conn, co
 	}
 	if (sr->answered)
 		return MHD_YES;
+	if (sr->has_early || sr->stream_route != NULL)
+		return server__stream_answer(conn, sr);
 	if (sr->body_too_large) {
 		struct sx_error err;
 
-		memset(&resp, 0, sizeof(resp));
-		buf_init(&resp.body, HTTP_RESPONSE_MAX_BYTES);
+		http_response_init(&resp);
 		sx_error_setf(&err, SX_ETOOBIG, "too_large", "请求内容超过大小限制", "limit %zu",
 			      srv->app->max_body_bytes);
 		if (http_respond_error(&resp, &sr->req, &err) < 0)
 			resp.status = 413;
 		ret = server__send(conn, sr, &resp);
-		buf_free(&resp.body);
+		http_response_release(&resp);
 		return ret;
 	}
 	sr->req.body = sr->body.data ? sr->body.data : "";
 	sr->req.body_len = sr->body.len;
-	memset(&resp, 0, sizeof(resp));
+	http_response_init(&resp);
 	resp.status = 200;
-	buf_init(&resp.body, HTTP_RESPONSE_MAX_BYTES);
 	server__dispatch(sr, &resp);
-	if (resp.status == 0)
-		ret = server__send_error(conn, sr, SX_EINTERNAL);
-	else
-		ret = server__send(conn, sr, &resp);
-	buf_free(&resp.body);
+	if (resp.status == 0) {
+		http_response_release(&resp);
+		return server__send_error(conn, sr, SX_EINTERNAL);
+	}
+	ret = server__send(conn, sr, &resp);
+	http_response_release(&resp);
 	return ret;
 }
 
@@ -273,6 +389,12 @@ static void server__completed(void *cls, struct MHD_Connection *conn, void **con
 	       sr->req.path ? sr->req.path : "-", sr->answered ? sr->status : 0,
 	       (long long)(sx_time_monotonic_us() - sr->start_us),
 	       toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	/* A streaming request that never reached its last call. */
+	if (sr->stream != NULL)
+		sr->stream_route->abort(sr->stream, &sr->req);
+	sr->stream = NULL;
+	if (sr->has_early)
+		http_response_release(&sr->early);
 	buf_free(&sr->body);
 	pool_destroy(sr->req.pool);
 	*con_cls = NULL;

@@ -22,8 +22,7 @@
 #include "report/qr.h"
 #include "service/registry.h"
 
-/* 0 when the client may proceed; otherwise the 429 answer was written. */
-static int verify__limit(struct http_request *req, struct http_response *resp, bool *limited)
+int http_public_limit(struct http_request *req, struct http_response *resp, bool *limited)
 {
 	struct sx_error err;
 	int64_t retry = 0;
@@ -71,7 +70,7 @@ int page_verify_officer(struct http_request *req, struct http_response *resp)
 
 		return http_respond_page(resp, req, 200, "verify_officer.html", vars, 2);
 	}
-	if ((rc = verify__limit(req, resp, &limited)) < 0 || limited)
+	if ((rc = http_public_limit(req, resp, &limited)) < 0 || limited)
 		return rc;
 	sx_error_clear(&err);
 	rc = service_officer_verify(&o, req->app->svc, cert, &err);
@@ -120,7 +119,7 @@ int api_verify_officer(struct http_request *req, struct http_response *resp)
 	bool limited;
 	int rc;
 
-	if ((rc = verify__limit(req, resp, &limited)) < 0 || limited)
+	if ((rc = http_public_limit(req, resp, &limited)) < 0 || limited)
 		return rc;
 	sx_error_clear(&err);
 	if (service_officer_verify(&o, req->app->svc, http_request_query(req, "cert"), &err) < 0)
@@ -153,7 +152,7 @@ static int verify__qr(struct http_request *req, struct http_response *resp, bool
 	bool limited;
 	int rc;
 
-	if ((rc = verify__limit(req, resp, &limited)) < 0 || limited)
+	if ((rc = http_public_limit(req, resp, &limited)) < 0 || limited)
 		return rc;
 	sx_error_clear(&err);
 	if (service_officer_verify(&o, req->app->svc, http_request_query(req, "cert"), &err) < 0)

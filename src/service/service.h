@@ -19,7 +19,9 @@
 #include "domain/account.h"
 #include "store/store.h"
 
+struct blob_store;
 struct crypto_password_params;
+struct doctemplates;
 struct service_ledger;
 
 struct service {
@@ -28,6 +30,10 @@ struct service {
 	struct account_session_policy session;
 	const struct crypto_password_params *password_params; /* NULL = default argon2id */
 	struct service_ledger *ledger; /* keys and meta for publishing; NULL outside serve */
+	/* Document templates (data/templates), loaded once; NULL = case records unavailable. */
+	const struct doctemplates *templates;
+	/* Evidence files (var/blobs); NULL = evidence unavailable (borrowed). */
+	struct blob_store *blobs;
 };
 
 /* Fills svc with default policies over an open store. */

@@ -471,6 +471,353 @@ int store_list_items(struct store_list_item **out, size_t *count, struct store_t
 		     struct sx_error *err);
 void store_list_items_free(struct store_list_item *items, size_t count);
 
+/* ---- cases: 执法全过程记录 (sql 0007, store_case.c; docs/cases.md) ---- */
+
+#define STORE_CASE_NO_SIZE 97           /* 案号 / 文号: 32 CJK characters */
+#define STORE_CAUSE_SIZE 769            /* 案由: 256 CJK characters */
+#define STORE_STAGE_SIZE 17             /* stage code */
+#define STORE_REASON_SIZE 1537          /* 512 CJK characters */
+#define STORE_TEMPLATE_CODE_SIZE 33
+#define STORE_FILE_NAME_SIZE 256
+#define STORE_CONTENT_TYPE_SIZE 128
+#define STORE_DEVICE_SIZE 129
+#define STORE_COORD_SIZE 24
+#define STORE_SETTING_SIZE 1025
+
+/* An agency's case settings. SX_ENOTFOUND from get when never set. */
+struct store_case_settings {
+	char agency_id[STORE_ID_SIZE];
+	char doc_prefix[STORE_NAME_SIZE];      /* 文书简称, e.g. 示市监 */
+	char updated_at[STORE_TIME_SIZE];
+	char updated_by[STORE_ID_SIZE + 32];
+};
+int store_case_settings_get(struct store_case_settings *out, struct store_tx *tx,
+			    const char *agency_id, struct sx_error *err);
+/* Inserts or replaces the row of s->agency_id. */
+int store_case_settings_put(struct store_tx *tx, const struct store_case_settings *s,
+			    struct sx_error *err);
+
+/* A case (一案一卷). party_id_code and party_phone are secrets: callers mask them. */
+struct store_case {
+	char id[STORE_ID_SIZE];
+	char agency_id[STORE_ID_SIZE];
+	char case_no[STORE_CASE_NO_SIZE];
+	char kind[STORE_ROLE_SIZE];            /* penalty | inspection | coercion */
+	char procedure[STORE_ROLE_SIZE];       /* general | simple */
+	char matter_code[STORE_CODE_SIZE];
+	char matter_name[STORE_MATTER_NAME_SIZE];
+	int64_t list_version;
+	char cause[STORE_CAUSE_SIZE];
+	char party_type[STORE_ROLE_SIZE];      /* person | organization */
+	char party_name[STORE_NAME_SIZE];
+	char party_id_code[STORE_CODE_SIZE];
+	char party_phone[STORE_PHONE_SIZE];
+	char party_address[STORE_ADDRESS_SIZE];
+	char stage[STORE_STAGE_SIZE];
+	bool major;
+	bool hearing_requested;
+	char started_on[11];
+	char due_on[11];                       /* "" = no deadline */
+	int64_t extension_days;
+	char decided_on[11];                   /* "" = not yet */
+	char closed_on[11];
+	char archived_on[11];
+	char created_at[STORE_TIME_SIZE];
+	char created_by[STORE_ID_SIZE + 32];
+	char updated_at[STORE_TIME_SIZE];
+};
+
+/* SX_EEXISTS ("case_no_exists") when the agency already has that case number. */
+int store_case_insert(struct store_tx *tx, const struct store_case *c, struct sx_error *err);
+/* SX_ENOTFOUND ("case_not_found"). */
+int store_case_get(struct store_case *out, struct store_tx *tx, const char *id,
+		   struct sx_error *err);
+/* The case with that 案号 (the party's lookup). SX_ENOTFOUND ("case_not_found"). A 案号 is
+ * unique per agency only (it carries the agency's doc prefix, so in practice everywhere);
+ * should two agencies share one, the oldest case is returned. */
+int store_case_get_by_no(struct store_case *out, struct store_tx *tx, const char *case_no,
+			 struct sx_error *err);
+/*
+ * Moves the case from expected_stage to c->stage and rewrites the columns
+ * that change with it: stage, major, hearing_requested, due_on,
+ * extension_days, decided_on, closed_on, archived_on, updated_at. Refuses
+ * with SX_ECONFLICT ("stale_stage") when the stored stage is no longer
+ * expected_stage (another request moved it first: a double submit changes
+ * nothing); SX_ENOTFOUND when there is no such case. expected_stage may equal
+ * c->stage for an update that does not move the stage.
+ */
+int store_case_update(struct store_tx *tx, const struct store_case *c, const char *expected_stage,
+		      struct sx_error *err);
+
+struct store_case_filter {
+	const char *agency_id;     /* NULL = any (supervisors: see region_prefix) */
+	const char *region_prefix; /* agencies whose region code starts with this; NULL = any */
+	const char *officer_id;    /* cases that officer is on; NULL = any */
+	const char *stage;         /* NULL = any */
+	bool open_only;            /* stage not closed/archived */
+	const char *overdue_on;    /* only cases whose due_on < this date and decided_on = ''; NULL = any */
+	int64_t limit;             /* >= 1 */
+	int64_t offset;            /* >= 0 */
+};
+/* Matching cases, newest first (created_at desc, id desc). *out (sx_free), NULL when *count 0.
+ * SX_EINVALID for a NULL filter or a bad limit/offset. */
+int store_case_list(struct store_case **out, size_t *count, struct store_tx *tx,
+		    const struct store_case_filter *filter, struct sx_error *err);
+int store_case_list_count(int64_t *out, struct store_tx *tx, const struct store_case_filter *filter,
+			  struct sx_error *err);
+
+/* Per stage of an agency's cases (NULL agency = all): calls cb for each stage with its count. */
+int store_case_stage_counts(struct store_tx *tx, const char *agency_id,
+			    int (*cb)(const char *stage, int64_t count, void *ctx), void *ctx,
+			    struct sx_error *err);
+
+struct store_case_officer {
+	char case_id[STORE_ID_SIZE];
+	char officer_id[STORE_ID_SIZE];
+	char role[STORE_ROLE_SIZE];            /* lead | assist */
+	char added_at[STORE_TIME_SIZE];
+	char added_by[STORE_ID_SIZE + 32];
+	struct store_officer officer;          /* joined: the officer as stored now */
+};
+/* SX_EEXISTS ("case_officer_exists") when already on the case. */
+int store_case_officer_add(struct store_tx *tx, const struct store_case_officer *o,
+			   struct sx_error *err);
+/* Officers of a case, lead first then by certificate number. *out sx_free. */
+int store_case_officers(struct store_case_officer **out, size_t *count, struct store_tx *tx,
+			const char *case_id, struct sx_error *err);
+
+struct store_case_transition {
+	char id[STORE_ID_SIZE];
+	char case_id[STORE_ID_SIZE];
+	int64_t seq;
+	char from_stage[STORE_STAGE_SIZE];     /* "" for the opening row */
+	char to_stage[STORE_STAGE_SIZE];
+	char reason[STORE_REASON_SIZE];
+	char at[STORE_TIME_SIZE];
+	char by_id[STORE_ID_SIZE + 32];
+	char by_name[STORE_NAME_SIZE];
+};
+/* t->seq must be the next number (max + 1): SX_EEXISTS otherwise. */
+int store_case_transition_insert(struct store_tx *tx, const struct store_case_transition *t,
+				 struct sx_error *err);
+/* In seq order. *out sx_free. */
+int store_case_transitions(struct store_case_transition **out, size_t *count, struct store_tx *tx,
+			   const char *case_id, struct sx_error *err);
+/* Every transition of an agency's cases (NULL = all agencies), ordered by case then seq,
+ * through cb (stops on a negative return): for statistics without loading everything. */
+int store_case_transitions_each(struct store_tx *tx, const char *agency_id,
+				int (*cb)(const struct store_case_transition *t, void *ctx), void *ctx,
+				struct sx_error *err);
+
+/* Takes the next number of (agency, doc_word, year): 1 for the first. Inside a write
+ * transaction; the number is the writer's until commit, and given back by a rollback. */
+int store_doc_counter_next(int64_t *out, struct store_tx *tx, const char *agency_id,
+			   const char *doc_word, int64_t year, struct sx_error *err);
+
+struct store_case_record {
+	char id[STORE_ID_SIZE];
+	char case_id[STORE_ID_SIZE];
+	char stage[STORE_STAGE_SIZE];
+	char template_code[STORE_TEMPLATE_CODE_SIZE];
+	char title[STORE_NAME_SIZE];
+	char doc_no[STORE_CASE_NO_SIZE];       /* "" = unnumbered */
+	char doc_word[STORE_ROLE_SIZE + 16];
+	int64_t doc_year;                      /* 0 = unnumbered */
+	int64_t doc_seq;
+	char field_act[STORE_ROLE_SIZE];       /* "" or a fieldact code */
+	char made_on[11];
+	char *values_json;                     /* owned when read (store_case_record_clear); borrowed on insert */
+	char *body_text;                       /* idem */
+	char content_sha256[STORE_SHA256_HEX_SIZE];
+	bool served;
+	char verify_hash[STORE_TOKEN_SIZE];    /* "" = not served */
+	char supersedes[STORE_ID_SIZE];        /* "" = none */
+	char created_at[STORE_TIME_SIZE];
+	char created_by[STORE_ID_SIZE + 32];
+};
+void store_case_record_clear(struct store_case_record *r);
+int store_case_record_insert(struct store_tx *tx, const struct store_case_record *r,
+			     struct sx_error *err);
+/* with_bodies false leaves values_json/body_text NULL. SX_ENOTFOUND ("record_not_found"). */
+int store_case_record_get(struct store_case_record *out, struct store_tx *tx, const char *id,
+			  bool with_bodies, struct sx_error *err);
+/* Records of a case in creation order. *out freed with store_case_records_free. */
+int store_case_records(struct store_case_record **out, size_t *count, struct store_tx *tx,
+		       const char *case_id, bool with_bodies, struct sx_error *err);
+void store_case_records_free(struct store_case_record *r, size_t count);
+
+struct store_case_record_officer {
+	char record_id[STORE_ID_SIZE];
+	char officer_id[STORE_ID_SIZE];
+	char name[STORE_NAME_SIZE];
+	char cert_no[STORE_CODE_SIZE];
+};
+int store_case_record_officer_add(struct store_tx *tx, const struct store_case_record_officer *o,
+				  struct sx_error *err);
+int store_case_record_officers(struct store_case_record_officer **out, size_t *count,
+			       struct store_tx *tx, const char *record_id, struct sx_error *err);
+
+/* Evidence metadata shared by an upload in progress and the evidence it becomes. */
+struct store_evidence_meta {
+	char case_id[STORE_ID_SIZE];
+	char stage[STORE_STAGE_SIZE];
+	char kind[STORE_ROLE_SIZE];            /* video | audio | photo | file */
+	int64_t size_bytes;
+	char content_type[STORE_CONTENT_TYPE_SIZE];
+	char file_name[STORE_FILE_NAME_SIZE];
+	char captured_start[STORE_TIME_SIZE];  /* "" = not given */
+	char captured_end[STORE_TIME_SIZE];
+	char device_id[STORE_DEVICE_SIZE];
+	char place[STORE_ADDRESS_SIZE];
+	char lat[STORE_COORD_SIZE];            /* "" = none */
+	char lon[STORE_COORD_SIZE];
+	char officer_id[STORE_ID_SIZE];        /* "" = none */
+	char description[STORE_REASON_SIZE];
+};
+
+struct store_upload {
+	char id[STORE_ID_SIZE];
+	struct store_evidence_meta meta;
+	char status[STORE_ROLE_SIZE];          /* open | complete | aborted */
+	char evidence_id[STORE_ID_SIZE];       /* "" until complete */
+	char created_at[STORE_TIME_SIZE];
+	char created_by[STORE_ID_SIZE + 32];
+	char finished_at[STORE_TIME_SIZE];
+};
+int store_upload_insert(struct store_tx *tx, const struct store_upload *u, struct sx_error *err);
+/* SX_ENOTFOUND ("upload_not_found"). */
+int store_upload_get(struct store_upload *out, struct store_tx *tx, const char *id,
+		     struct sx_error *err);
+/* open → complete (with evidence_id) or aborted (evidence_id NULL or ""). SX_ECONFLICT
+ * ("upload_finished") when no longer open; SX_ENOTFOUND ("upload_not_found"); SX_EINVALID
+ * for another status, a complete without evidence_id or an empty finished_at. */
+int store_upload_finish(struct store_tx *tx, const char *id, const char *status,
+			const char *evidence_id, const char *finished_at, struct sx_error *err);
+
+struct store_evidence {
+	char id[STORE_ID_SIZE];
+	struct store_evidence_meta meta;
+	char sha256[STORE_SHA256_HEX_SIZE];
+	char sm3[STORE_SHA256_HEX_SIZE];
+	char created_at[STORE_TIME_SIZE];
+	char created_by[STORE_ID_SIZE + 32];
+	/* from evidence_deletion: "" = still kept */
+	char deleted_at[STORE_TIME_SIZE];
+	char deleted_by[STORE_ID_SIZE + 32];
+	char delete_reason[STORE_REASON_SIZE];
+};
+int store_evidence_insert(struct store_tx *tx, const struct store_evidence *e, struct sx_error *err);
+/* SX_ENOTFOUND ("evidence_not_found"). */
+int store_evidence_get(struct store_evidence *out, struct store_tx *tx, const char *id,
+		       struct sx_error *err);
+/* Evidence of a case in creation order (deleted ones included, with deleted_at). *out sx_free. */
+int store_evidence_list(struct store_evidence **out, size_t *count, struct store_tx *tx,
+			const char *case_id, struct sx_error *err);
+/* How many kept (not deleted) evidence rows name that blob. */
+int store_evidence_blob_refs(int64_t *out, struct store_tx *tx, const char *sha256,
+			     struct sx_error *err);
+/* SX_EEXISTS ("evidence_deleted") when already deleted; SX_ENOTFOUND ("evidence_not_found"). */
+int store_evidence_delete(struct store_tx *tx, const char *evidence_id, const char *reason,
+			  const char *at, const char *by, struct sx_error *err);
+
+struct store_recording_exemption {
+	char id[STORE_ID_SIZE];
+	char case_id[STORE_ID_SIZE];
+	char stage[STORE_STAGE_SIZE];
+	char reason[STORE_REASON_SIZE];
+	char created_at[STORE_TIME_SIZE];
+	char created_by[STORE_ID_SIZE + 32];
+};
+int store_recording_exemption_insert(struct store_tx *tx, const struct store_recording_exemption *e,
+				     struct sx_error *err);
+int store_recording_exemptions(struct store_recording_exemption **out, size_t *count,
+			       struct store_tx *tx, const char *case_id, struct sx_error *err);
+
+struct store_case_access {
+	char id[STORE_ID_SIZE];
+	char case_id[STORE_ID_SIZE];
+	char agency_id[STORE_ID_SIZE];
+	char object_type[STORE_ROLE_SIZE];     /* case | record | evidence | archive */
+	char object_id[STORE_ID_SIZE];
+	char action[STORE_ROLE_SIZE];          /* view | download | export | party_view */
+	char reason[STORE_REASON_SIZE];
+	char actor_id[STORE_ID_SIZE + 32];
+	char actor_name[STORE_NAME_SIZE];
+	char remote_addr[64];
+	char at[STORE_TIME_SIZE];
+};
+int store_case_access_insert(struct store_tx *tx, const struct store_case_access *a,
+			     struct sx_error *err);
+struct store_case_access_filter {
+	const char *case_id;       /* NULL = any */
+	const char *agency_id;     /* NULL = any */
+	const char *region_prefix; /* agencies whose region code starts with this; NULL = any */
+	int64_t limit, offset;
+};
+/* Newest first. *out sx_free. */
+int store_case_access_list(struct store_case_access **out, size_t *count, struct store_tx *tx,
+			   const struct store_case_access_filter *filter, struct sx_error *err);
+int store_case_access_count(int64_t *out, struct store_tx *tx,
+			    const struct store_case_access_filter *filter, struct sx_error *err);
+
+/* Installation settings (key → text). SX_ENOTFOUND ("setting_not_found") when unset;
+ * SX_ETOOBIG when the value does not fit out_size (never truncated). put inserts or
+ * replaces. */
+int store_setting_get(char *out, size_t out_size, struct store_tx *tx, const char *key,
+		      struct sx_error *err);
+int store_setting_put(struct store_tx *tx, const char *key, const char *value, const char *at,
+		      const char *by, struct sx_error *err);
+
+/* ---- cases: statistics (store_case.c, end; service/case_stats) ----
+ * Streams for per-agency statistics: each row goes to cb (a negative return
+ * stops the stream and is returned), so the caller's memory does not grow
+ * with the number of cases. cb must not start other queries on tx. */
+
+/* The distinct (list_version, matter_code, kind) of an agency's cases, by list_version then
+ * matter_code then kind: the matters whose 音像记录 stages the recording audit needs. */
+int store_case_matters_each(struct store_tx *tx, const char *agency_id,
+			    int (*cb)(int64_t list_version, const char *matter_code,
+				      const char *kind, void *ctx),
+			    void *ctx, struct sx_error *err);
+
+/* One stage of one case for the recording audit: a stage the case has left at least once
+ * (a transition from it) or the stage an open case is in now. */
+struct store_case_stage_fact {
+	char case_id[STORE_ID_SIZE];
+	char case_no[STORE_CASE_NO_SIZE];
+	char kind[STORE_ROLE_SIZE];
+	int64_t list_version;
+	char matter_code[STORE_CODE_SIZE];
+	char stage[STORE_STAGE_SIZE];
+	bool left;                             /* some transition left this stage */
+	bool current;                          /* the case is in this stage now (not closed/archived) */
+	bool has_video;                        /* kept (not deleted) video evidence of this stage */
+	bool has_audio;                        /* idem, audio */
+	char exemption_reason[STORE_REASON_SIZE]; /* a recording exemption of this stage; "" = none */
+};
+/* Every such stage of an agency's cases, newest case first (created_at desc, id desc), then
+ * by stage code. SX_EINVALID for a NULL or empty agency_id or a NULL cb. */
+int store_case_stage_facts_each(struct store_tx *tx, const char *agency_id,
+				int (*cb)(const struct store_case_stage_fact *f, void *ctx),
+				void *ctx, struct sx_error *err);
+
+/* Every record of an agency's cases without bodies (values_json, body_text NULL), newest first
+ * (created_at desc, id desc), with the case's 案号. SX_EINVALID for a NULL or empty agency_id
+ * or a NULL cb. */
+int store_case_records_each(struct store_tx *tx, const char *agency_id,
+			    int (*cb)(const struct store_case_record *r, const char *case_no,
+				      void *ctx),
+			    void *ctx, struct sx_error *err);
+
+/* Evidence for the retention report: every evidence row (kept and deleted) of
+ * the agency's cases (NULL = all agencies), with its case's 案号 and 归档 date
+ * ("" = not archived), ordered by case then creation, through cb (stops on a
+ * negative return). */
+int store_evidence_retention_each(struct store_tx *tx, const char *agency_id,
+				  int (*cb)(const struct store_evidence *e, const char *case_no,
+					    const char *archived_on, void *ctx),
+				  void *ctx, struct sx_error *err);
+
 /* ---- audit trail (append-only) ---- */
 
 struct store_audit {

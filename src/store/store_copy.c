@@ -44,6 +44,10 @@ static const char *const store_copy__tables[] = {
         "officer_photo", "officer",     "audit_event",       "ledger_meta",
         "ledger_leaf",   "ledger_hash", "ledger_checkpoint", "calendar_year",
         "list_version",  "list_item",
+        /* 0007 cases */
+        "agency_case_settings", "case_file", "case_officer", "case_transition", "doc_counter",
+        "case_record", "case_record_officer", "upload", "evidence", "evidence_deletion",
+        "recording_exemption", "case_access", "setting",
 };
 
 #define STORE_COPY_TABLE_COUNT (sizeof(store_copy__tables) / sizeof(store_copy__tables[0]))

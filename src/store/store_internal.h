@@ -89,6 +89,16 @@ int store__query_int64(int64_t *out, struct store_tx *tx, const char *sql,
  */
 int store__like_pattern(char **out, const char *query, struct sx_error *err);
 
+/*
+ * Every column of an officer row as read by store_officer_get, from the table
+ * aliased "o", and the reader of those columns when they come first in a row
+ * (store_officer.c; store_case.c joins them to a case's officers).
+ */
+#define STORE__OFFICER_COLUMNS                                                                     \
+	"o.id, o.agency_id, o.name, o.cert_no, o.cert_type, o.field, o.valid_from, o.valid_to, "  \
+	"o.status, o.id_number, o.user_id, o.created_at, o.created_by, o.photo_sha256"
+void store__officer_from_row(struct store_officer *o, struct db_stmt *st);
+
 /* SX_EINVALID for a NULL filter, limit < 1 or offset < 0. */
 int store__officer_filter_check(const struct store_officer_filter *filter, struct sx_error *err);
 

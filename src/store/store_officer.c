@@ -22,11 +22,7 @@
 #include "base/mem.h"
 #include "store/store_internal.h"
 
-#define OFFICER_COLUMNS                                                                            \
-	"o.id, o.agency_id, o.name, o.cert_no, o.cert_type, o.field, o.valid_from, o.valid_to, "  \
-	"o.status, o.id_number, o.user_id, o.created_at, o.created_by, o.photo_sha256"
-
-static void officer__from_row(struct store_officer *o, struct db_stmt *st)
+void store__officer_from_row(struct store_officer *o, struct db_stmt *st)
 {
 	memset(o, 0, sizeof(*o));
 	store__column_copy(o->id, sizeof(o->id), st, 0);
@@ -50,7 +46,7 @@ static int officer__not_found(struct sx_error *err)
 	return sx_error_set(err, SX_ENOTFOUND, "officer_not_found", "未找到该执法人员");
 }
 
-/* Runs a query that selects OFFICER_COLUMNS and expects at most one row. */
+/* Runs a query that selects STORE__OFFICER_COLUMNS and expects at most one row. */
 static int officer__get_one(struct store_officer *out, struct store_tx *tx, const char *sql,
 			    const char *param, struct sx_error *err)
 {
@@ -63,7 +59,7 @@ static int officer__get_one(struct store_officer *out, struct store_tx *tx, cons
 		return rc;
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
-		officer__from_row(out, st);
+		store__officer_from_row(out, st);
 		rc = 0;
 	} else if (rc == DB_DONE) {
 		rc = officer__not_found(err);
@@ -75,15 +71,16 @@ static int officer__get_one(struct store_officer *out, struct store_tx *tx, cons
 int store_officer_get(struct store_officer *out, struct store_tx *tx, const char *id,
 		      struct sx_error *err)
 {
-	return officer__get_one(out, tx, "SELECT " OFFICER_COLUMNS " FROM officer o WHERE o.id = $1",
-				id, err);
+	return officer__get_one(out, tx,
+				"SELECT " STORE__OFFICER_COLUMNS " FROM officer o WHERE o.id = $1", id,
+				err);
 }
 
 int store_officer_by_user(struct store_officer *out, struct store_tx *tx, const char *user_id,
 			  struct sx_error *err)
 {
 	return officer__get_one(out, tx,
-				"SELECT " OFFICER_COLUMNS " FROM officer o WHERE o.user_id = $1 "
+				"SELECT " STORE__OFFICER_COLUMNS " FROM officer o WHERE o.user_id = $1 "
 				"ORDER BY o.cert_no LIMIT 1",
 				user_id, err);
 }
@@ -129,7 +126,7 @@ int store_officer_list_staff(struct store_officer **out, size_t *count, struct s
 	if ((rc = store__like_pattern(&pattern, query, err)) < 0)
 		return rc;
 	rc = store__query(&st, tx,
-			  "SELECT " OFFICER_COLUMNS " FROM officer o" STORE__OFFICER_FILTER_WHERE
+			  "SELECT " STORE__OFFICER_COLUMNS " FROM officer o" STORE__OFFICER_FILTER_WHERE
 			  " ORDER BY o.cert_no LIMIT $4 OFFSET $5",
 			  STORE__PARAMS(P_TEXT(filter->agency_id), P_TEXT(query), P_TEXT(pattern),
 					P_INT(filter->limit), P_INT(filter->offset)),
@@ -139,7 +136,7 @@ int store_officer_list_staff(struct store_officer **out, size_t *count, struct s
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		if ((rc = store__grow(&items, &cap, len, sizeof(*items), err)) < 0)
 			goto cleanup;
-		officer__from_row(&items[len++], st);
+		store__officer_from_row(&items[len++], st);
 	}
 	if (rc < 0)
 		goto cleanup;

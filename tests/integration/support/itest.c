@@ -53,6 +53,8 @@ struct itest_server {
 	char *db_path;        /* DSN from testdb: DIR/test.db, or a PostgreSQL database */
 	char *key_dir;        /* PostgreSQL only: DIR/test.db.keys, given as --key-dir; NULL on
 	                         SQLite, where that is the default next to the file */
+	char *blob_dir;       /* PostgreSQL only: DIR/blobs, given as --blob-dir (a DSN names no
+				 * directory for serve's default); NULL on SQLite */
 	bool db_created;      /* testdb_create succeeded: testdb_drop it when released */
 	char *ready_path;     /* DIR/ready */
 	char *log_path;       /* DIR/server.log, appended across restarts */
@@ -344,7 +346,7 @@ static int launch_serve(struct itest_server *s)
 		fprintf(stderr, "itest: unlink %s: %s\n", s->ready_path, strerror(errno));
 		return SX_EIO;
 	}
-	argv = sx_calloc(extra + 12, sizeof(*argv));
+	argv = sx_calloc(extra + 14, sizeof(*argv));
 	if (!argv)
 		return SX_ENOMEM;
 	argv[i++] = (char *)bin;
@@ -358,6 +360,10 @@ static int launch_serve(struct itest_server *s)
 	if (s->key_dir) {
 		argv[i++] = "--key-dir";
 		argv[i++] = s->key_dir;
+	}
+	if (s->blob_dir) {
+		argv[i++] = "--blob-dir";
+		argv[i++] = s->blob_dir;
 	}
 	for (j = 0; j < extra; j++)
 		argv[i++] = s->extra_args[j];
@@ -459,6 +465,7 @@ static void server_release(struct itest_server *s)
 	sx_free(s->dir);
 	sx_free(s->db_path);
 	sx_free(s->key_dir);
+	sx_free(s->blob_dir);
 	sx_free(s->ready_path);
 	sx_free(s->log_path);
 	sx_free(s->setup_log_path);
@@ -529,6 +536,11 @@ int itest_server_start(struct itest_server **out, const char *const *extra_serve
 		/* The default key dir is "<db>.keys", which a DSN does not name. */
 		s->key_dir = path_join(s->dir, "test.db.keys");
 		if (!s->key_dir) {
+			rc = SX_ENOMEM;
+			goto cleanup;
+		}
+		s->blob_dir = path_join(s->dir, "blobs");
+		if (!s->blob_dir) {
 			rc = SX_ENOMEM;
 			goto cleanup;
 		}
