@@ -20,7 +20,8 @@
  *
  * Days, not years, so that the arithmetic is exact: 30 years are at most
  * 10958 days (30 × 365 + 8 leap days), so 10958 days always cover 30
- * calendar years.
+ * calendar years; likewise 2 years are at most 731 days (730 days from
+ * 2023-03-01 end on 2025-02-28, a day short of two calendar years).
  */
 #ifndef SX_DOMAIN_RETENTION_H
 #define SX_DOMAIN_RETENTION_H
@@ -30,7 +31,7 @@
 
 #include "base/error.h"
 
-#define RETENTION_AV_MIN_DAYS 730          /* 2 years */
+#define RETENTION_AV_MIN_DAYS 731          /* 2 years: 2 × 365 + a 29 February */
 #define RETENTION_CASE_FILE_MIN_DAYS 10958 /* 30 years */
 #define RETENTION_MAX_DAYS 73050           /* 200 years */
 #define RETENTION_TEXT_MIN_SIZE 128        /* out_size for retention_policy_format */

@@ -751,11 +751,30 @@ int api_accesses_list(struct http_request *req, struct http_response *resp)
 	return cases_api__accesses(req, resp, NULL);
 }
 
+/* A change whose JSON body is one string field: the session (with CSRF), the
+ * body and the field's value (NULL when absent and not required). The caller
+ * json_decref's *body, also on error. */
+static int cases_api__one_field(struct service_actor *actor, json_t **body, const char **value,
+				struct http_request *req, const char *field, bool required,
+				struct sx_error *err)
+{
+	const char *const fields[] = {field, NULL};
+	int rc;
+
+	*body = NULL;
+	*value = NULL;
+	if ((rc = http_session_actor_for_write(actor, req, err)) < 0 ||
+	    (rc = http_request_json(body, req, err)) < 0 ||
+	    (rc = http_json_check_fields(*body, fields, err)) < 0)
+		return rc;
+	return required ? http_json_string(value, NULL, *body, field, err)
+			: cases_api__opt_string(value, *body, field, err);
+}
+
 /* ---- settings and retention ---- */
 
 int api_case_settings_put(struct http_request *req, struct http_response *resp)
 {
-	static const char *const fields[] = {"doc_prefix", NULL};
 	struct service_actor actor;
 	struct sx_error err;
 	const char *prefix = NULL;
@@ -763,10 +782,7 @@ int api_case_settings_put(struct http_request *req, struct http_response *resp)
 	int rc;
 
 	sx_error_clear(&err);
-	if ((rc = http_session_actor_for_write(&actor, req, &err)) < 0 ||
-	    (rc = http_request_json(&body, req, &err)) < 0 ||
-	    (rc = http_json_check_fields(body, fields, &err)) < 0 ||
-	    (rc = http_json_string(&prefix, NULL, body, "doc_prefix", &err)) < 0 ||
+	if ((rc = cases_api__one_field(&actor, &body, &prefix, req, "doc_prefix", true, &err)) < 0 ||
 	    (rc = service_case_settings_put(req->app->svc, &actor, http_request_param(req, "id"),
 					    prefix, &err)) < 0) {
 		json_decref(body);
@@ -800,7 +816,6 @@ int api_retention_get(struct http_request *req, struct http_response *resp)
 
 int api_retention_put(struct http_request *req, struct http_response *resp)
 {
-	static const char *const fields[] = {"policy", NULL};
 	struct service_actor actor;
 	struct sx_error err;
 	const char *text = NULL;
@@ -808,10 +823,7 @@ int api_retention_put(struct http_request *req, struct http_response *resp)
 	int rc;
 
 	sx_error_clear(&err);
-	if ((rc = http_session_actor_for_write(&actor, req, &err)) < 0 ||
-	    (rc = http_request_json(&body, req, &err)) < 0 ||
-	    (rc = http_json_check_fields(body, fields, &err)) < 0 ||
-	    (rc = http_json_string(&text, NULL, body, "policy", &err)) < 0 ||
+	if ((rc = cases_api__one_field(&actor, &body, &text, req, "policy", true, &err)) < 0 ||
 	    (rc = service_retention_policy_set(req->app->svc, &actor, text, &err)) < 0) {
 		json_decref(body);
 		return http_respond_error(resp, req, &err);
@@ -822,7 +834,6 @@ int api_retention_put(struct http_request *req, struct http_response *resp)
 
 int api_evidence_delete(struct http_request *req, struct http_response *resp)
 {
-	static const char *const fields[] = {"reason", NULL};
 	struct service_actor actor;
 	struct sx_error err;
 	const char *reason = NULL;
@@ -830,10 +841,7 @@ int api_evidence_delete(struct http_request *req, struct http_response *resp)
 	int rc;
 
 	sx_error_clear(&err);
-	if ((rc = http_session_actor_for_write(&actor, req, &err)) < 0 ||
-	    (rc = http_request_json(&body, req, &err)) < 0 ||
-	    (rc = http_json_check_fields(body, fields, &err)) < 0 ||
-	    (rc = cases_api__opt_string(&reason, body, "reason", &err)) < 0 ||
+	if ((rc = cases_api__one_field(&actor, &body, &reason, req, "reason", false, &err)) < 0 ||
 	    (rc = service_evidence_delete(req->app->svc, &actor, http_request_param(req, "id"),
 					  reason, &err)) < 0) {
 		json_decref(body);

@@ -430,6 +430,8 @@ int page_staff_cases(struct http_request *req, struct http_response *resp)
 		        {"total", total},
 		        {"today", page.today},
 		        {"pager", pager.data},
+		        /* Officers see no agency statistics (service/case_stats.h). */
+		        {"stats_link", actor.role != ACCOUNT_ROLE_OFFICER ? "1" : ""},
 		};
 
 		rc = http_respond_page(resp, req, 200, "staff_cases.html", vars,

@@ -3,6 +3,7 @@
  * that docs/api.md and the route-walking security tests have one source.
  */
 #include "http/case_stats_api.h"
+#include "http/case_stats_pages.h"
 #include "http/cases_handlers.h"
 #include "http/cases_pages.h"
 #include "http/evidence_api.h"
@@ -99,6 +100,9 @@ const struct http_route http_routes[] = {
 	{"POST", "/party/pdf", page_party_pdf, false},
 	{"GET", "/staff/cases", page_staff_cases, true},
 	{"GET", "/staff/cases/new", page_staff_case_new, true},
+	/* Before "/staff/cases/:id": the first matching pattern wins (router.c). */
+	{"GET", CASE_STATS_PAGES_PATH, page_staff_case_stats, true},
+	{"GET", CASE_STATS_PAGES_CSV_PATH, page_staff_case_stats_csv, true},
 	{"POST", "/staff/cases", page_staff_case_create, true},
 	{"GET", "/staff/cases/:id", page_staff_case, true},
 	{"POST", "/staff/cases/:id/move", page_staff_case_move, true},

@@ -221,21 +221,6 @@ static bool archive__may_export(const struct service_actor *actor, const struct 
 	}
 }
 
-/* Masks the party's secrets as service/cases shows them to staff who may not see them. */
-static void archive__mask(struct store_case *c)
-{
-	char masked[STORE_CODE_SIZE];
-
-	if (strcmp(c->party_type, "person") == 0 && c->party_id_code[0]) {
-		if (idcheck_mask_person_id(masked, sizeof(masked), c->party_id_code,
-					   strlen(c->party_id_code)) < 0)
-			snprintf(masked, sizeof(masked), "%s", "已隐藏");
-		snprintf(c->party_id_code, sizeof(c->party_id_code), "%s", masked);
-	}
-	if (c->party_phone[0])
-		snprintf(c->party_phone, sizeof(c->party_phone), "%s", "已隐藏");
-}
-
 /* Step 1: permission, the 调阅 row, and the snapshot, in one transaction. */
 static int archive__read(struct archive_snapshot *s, uint64_t *access_index,
 			 const struct service *svc, const struct service_actor *actor,
@@ -287,7 +272,7 @@ static int archive__read(struct archive_snapshot *s, uint64_t *access_index,
 	s->shown = s->cx.c;
 	s->secrets_visible = cases__may_see_secrets(actor, s->cx.c.agency_id);
 	if (!s->secrets_visible)
-		archive__mask(&s->shown);
+		cases__mask(&s->shown);
 	cases__now(s->exported_at);
 done:
 	store_rollback(tx);

@@ -38,6 +38,8 @@ void cases__ctx_clear(struct case_ctx *cx);
 bool cases__may_read(const struct service_actor *actor, const struct case_ctx *cx);
 bool cases__may_work(const struct service_actor *actor, const struct case_ctx *cx);
 bool cases__may_see_secrets(const struct service_actor *actor, const char *agency_id);
+/* Masks the party's ID number (a person's) and phone as staff without the right see them. */
+void cases__mask(struct store_case *c);
 
 /* The access log row and ledger event "case.access" (see cases.h). */
 int cases__log_access(uint64_t *index, const struct service *svc, struct store_tx *tx,

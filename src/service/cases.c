@@ -470,7 +470,7 @@ static bool cases__may_move(const struct service_actor *actor, const struct case
 	return true;
 }
 
-static void cases__mask(struct store_case *c)
+void cases__mask(struct store_case *c)
 {
 	char masked[STORE_CODE_SIZE];
 

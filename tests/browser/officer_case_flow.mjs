@@ -30,191 +30,19 @@
 // failure. The steps depend on each other and run in order on one phone context.
 //
 // What this does not do: it downloads no browser, reaches no address but 127.0.0.1, and takes no
-// screenshots unless SANXIANG_KEEP_TEST_DIR is set.
+// screenshots unless SANXIANG_KEEP_TEST_DIR is set. The server, Chromium, prerequisite and login
+// helpers are shared with the other browser tests in lib.mjs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { accessSync, appendFileSync, closeSync, constants as fsc, existsSync, mkdtempSync,
-	openSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 
-const execFileP = promisify(execFile);
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SETUP_HINT = 'run scripts/setup (as root) from the repository root';
+import { check, finishRun, login, newRun, phone, PHONE, STEP_TIMEOUT_MS, STOP_TIMEOUT_MS,
+	startRun, stopServer, submitAndWait, watch } from './lib.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-	'--no-first-run', '--disable-background-networking', '--disable-component-update',
-	'--disable-sync'];
-const PHONE = {
-	viewport: { width: 390, height: 844 },
-	deviceScaleFactor: 3,
-	isMobile: true,
-	hasTouch: true,
-	locale: 'zh-CN',
-	timezoneId: 'Asia/Shanghai',
-};
-const READY_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 30_000;
-const STEP_TIMEOUT_MS = 30_000;   // one navigation or one upload on a slow (sanitizer) build
-
-const DEMO_PASSWORD = 'Sanxiang@2026';  // src/service/demo.h SERVICE_DEMO_PASSWORD
 const MATTER = '330100-SJ-CF-003';      // 处罚, 调查取证 needs audio or video (data/demo/lists.json)
 const VIDEO_BYTES = 5 * 1024 * 1024 + 123; // more than one 4 MiB piece
 
-const run = {
-	dir: null, server: null, exit: null, base: null, browser: null, pw: null, failed: false,
-	context: null, page: null, failures: [], caseUrl: null,
-};
-
-// ---- prerequisites, server, browser (as in run.mjs) -------------------------------------------
-
-function executable(p)
-{
-	try {
-		accessSync(p, fsc.X_OK);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-async function onPath(cmd)
-{
-	try {
-		await execFileP('sh', ['-c', `command -v ${cmd}`]);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-async function checkPrerequisites()
-{
-	const problems = [];
-	const bin = process.env.SANXIANG_BIN;
-
-	if (!bin)
-		problems.push('SANXIANG_BIN is not set (the sanxiang binary to test)');
-	else if (!executable(bin))
-		problems.push(`SANXIANG_BIN=${bin} is not an executable file`);
-	if (!executable(CHROMIUM))
-		problems.push(`${CHROMIUM} is missing (Debian package chromium)`);
-	if (!(await onPath('setpriv')))
-		problems.push('setpriv is missing (Debian package util-linux)');
-	try {
-		const { stdout } = await execFileP('fc-list', [':lang=zh-cn', 'family']);
-		if (!stdout.trim())
-			problems.push('no font can draw Chinese (Debian package fonts-noto-cjk)');
-	} catch {
-		problems.push('fc-list is missing (Debian package fontconfig)');
-	}
-	if (!existsSync(path.join(HERE, 'node_modules', 'playwright-core')))
-		problems.push('tests/browser/node_modules/playwright-core is missing (npm ci)');
-	else {
-		try {
-			run.pw = await import('playwright-core');
-		} catch (e) {
-			problems.push(`playwright-core does not load: ${e.message}`);
-		}
-	}
-	if (problems.length > 0) {
-		const msg = `browser test prerequisites missing — ${SETUP_HINT}:\n  - ` +
-			problems.join('\n  - ');
-		process.stderr.write(msg + '\n');
-		throw new Error(msg);
-	}
-}
-
-async function sanxiang(args)
-{
-	try {
-		const { stdout, stderr } = await execFileP(process.env.SANXIANG_BIN, args,
-			{ timeout: 120_000 });
-		appendFileSync(path.join(run.dir, 'setup.log'),
-			`$ sanxiang ${args.join(' ')}\n${stdout}${stderr}`);
-	} catch (e) {
-		throw new Error(`sanxiang ${args.join(' ')} failed (${e.code ?? e.signal}):\n` +
-			`${e.stdout ?? ''}${e.stderr ?? ''}`);
-	}
-}
-
-function freePort()
-{
-	return new Promise((resolve, reject) => {
-		const s = net.createServer();
-		s.unref();
-		s.on('error', reject);
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => resolve(port));
-		});
-	});
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function startServerOnce(port)
-{
-	const ready = path.join(run.dir, 'ready');
-	const base = `http://127.0.0.1:${port}`;
-	const log = openSync(path.join(run.dir, 'server.log'), 'a');
-	rmSync(ready, { force: true });
-	const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', process.env.SANXIANG_BIN,
-		'serve', '--db', path.join(run.dir, 'test.db'), '--listen', `127.0.0.1:${port}`,
-		'--public-url', base, '--ready-file', ready], { stdio: ['ignore', log, log] });
-	closeSync(log);
-	const exit = new Promise((resolve) => child.on('exit', (code, signal) =>
-		resolve({ code, signal })));
-	let exited = null;
-	exit.then((e) => { exited = e; });
-	const deadline = Date.now() + READY_TIMEOUT_MS;
-	while (Date.now() < deadline) {
-		if (exited)
-			return { ok: false, why: `serve exited early (${JSON.stringify(exited)})` };
-		if (existsSync(ready) && readFileSync(ready, 'utf8').trim() === String(port)) {
-			Object.assign(run, { server: child, exit, base });
-			return { ok: true };
-		}
-		await sleep(25);
-	}
-	child.kill('SIGKILL');
-	await exit;
-	return { ok: false, why: `serve was not ready within ${READY_TIMEOUT_MS} ms` };
-}
-
-async function startServer()
-{
-	let last = '';
-	for (let attempt = 0; attempt < 3; attempt++) {
-		const r = await startServerOnce(await freePort());
-		if (r.ok)
-			return;
-		last = r.why;
-	}
-	throw new Error(`${last}\n--- server.log ---\n` +
-		readFileSync(path.join(run.dir, 'server.log'), 'utf8'));
-}
-
-// Watches a page for failed requests, HTTP errors, page errors and console errors.
-function watch(page, failures)
-{
-	page.on('requestfailed', (r) => failures.push(`${r.url()}: ${r.failure()?.errorText}`));
-	page.on('response', (r) => {
-		// Refusals shown on a page are documents with 4xx on purpose; nothing else may fail.
-		if (r.status() >= 400 && r.request().resourceType() !== 'document')
-			failures.push(`${r.url()}: HTTP ${r.status()}`);
-	});
-	page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
-	page.on('console', (m) => {
-		if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-			failures.push(`console error: ${m.text()}`);
-	});
-}
+const run = newRun({ context: null, page: null, failures: [], caseUrl: null });
 
 // Width 390 (the viewport meta works), no sideways scrolling, nothing failed so far.
 async function assertPhoneLayout(page, failures, where)
@@ -232,16 +60,6 @@ async function assertPhoneLayout(page, failures, where)
 	assert.deepEqual(failures, [], `${where}: no failed requests or page errors`);
 	if (process.env.SANXIANG_KEEP_TEST_DIR)
 		await page.screenshot({ path: path.join(run.dir, `${where}.png`), fullPage: true });
-}
-
-// Clicks what `click` finds and waits for the page it leads to.
-async function submitAndWait(page, click)
-{
-	const [res] = await Promise.all([
-		page.waitForNavigation({ waitUntil: 'load', timeout: STEP_TIMEOUT_MS }),
-		click(),
-	]);
-	return res;
 }
 
 // The form of the move to `to` on the case page, and its button.
@@ -264,70 +82,24 @@ function videoBytes()
 
 // ---- the flow --------------------------------------------------------------------------------
 
-before(async () => {
-	await checkPrerequisites();
-	run.dir = mkdtempSync(path.join(process.env.TMPDIR || os.tmpdir(), 'sanxiang-case-flow-'));
-	try {
-		const db = path.join(run.dir, 'test.db');
-		await sanxiang(['init', '--db', db]);
-		await sanxiang(['demo', '--db', db]);
-		await startServer();
-		run.browser = await run.pw.chromium.launch({
-			executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000,
-		});
+before(() => startRun(run, {
+	dirPrefix: 'sanxiang-case-flow-',
+	more: async () => {
 		run.context = await run.browser.newContext(PHONE);
 		run.page = await run.context.newPage();
 		run.page.setDefaultTimeout(STEP_TIMEOUT_MS);
 		watch(run.page, run.failures);
-	} catch (e) {
-		run.failed = true;
-		throw e;
-	}
-});
+	},
+}));
 
-after(async () => {
-	if (run.browser)
-		await run.browser.close().catch(() => {});
-	if (run.server && run.server.exitCode === null && run.server.signalCode === null) {
-		run.server.kill('SIGKILL');
-		await run.exit;
-	}
-	if (!run.dir)
-		return;
-	if (run.failed || process.env.SANXIANG_KEEP_TEST_DIR) {
-		process.stderr.write(`browser test: kept ${run.dir} (server.log)\n`);
-		if (run.failed && existsSync(path.join(run.dir, 'server.log')))
-			process.stderr.write('--- server.log ---\n' +
-				readFileSync(path.join(run.dir, 'server.log'), 'utf8'));
-	} else {
-		rmSync(run.dir, { recursive: true, force: true });
-	}
-});
+after(() => finishRun(run, 'server.log'));
 
 // Steps depend on the ones before: after a failure the rest are skipped, not run on a broken state.
-function step(name, fn)
-{
-	test(name, { timeout: 120_000 }, async (t) => {
-		if (run.failed) {
-			t.skip('an earlier step failed');
-			return;
-		}
-		try {
-			await fn(t);
-		} catch (e) {
-			run.failed = true;
-			throw e;
-		}
-	});
-}
+const step = (name, fn) => check(run, name, fn, { skipAfterFailure: true });
 
 step('the officer logs in on a phone and sees the case list with a 立案 button', async () => {
 	const { page, failures } = run;
-	await page.goto(`${run.base}/staff/login`);
-	await page.locator('input[name="username"]').fill('officer');
-	await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
-	await submitAndWait(page, () => page.getByRole('button', { name: '登录' }).click());
-	assert.equal(new URL(page.url()).pathname, '/staff/');
+	await login(run, page, 'officer');
 	await page.goto(`${run.base}/staff/cases`);
 	await assertPhoneLayout(page, failures, 'cases-list');
 	assert.equal(await page.locator('nav.case-tabs a[aria-current="page"]').innerText(), '我的案件');
@@ -457,15 +229,9 @@ step('now 调查取证 → 审查 is enabled, the move works and the timeline sh
 });
 
 step('without JavaScript the case page says that uploading needs JavaScript', async () => {
-	const context = await run.browser.newContext({ ...PHONE, javaScriptEnabled: false });
-	const failures = [];
+	const { context, page, failures } = await phone(run, { javaScriptEnabled: false });
 	try {
-		const page = await context.newPage();
-		watch(page, failures);
-		await page.goto(`${run.base}/staff/login`);
-		await page.locator('input[name="username"]').fill('officer');
-		await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
-		await submitAndWait(page, () => page.getByRole('button', { name: '登录' }).click());
+		await login(run, page, 'officer');
 		await page.goto(run.caseUrl);
 		assert.ok(await page.locator('.upload-nojs').isVisible());
 		assert.match(await page.locator('.upload-nojs').innerText(), /上传证据需要启用 JavaScript/);
@@ -481,13 +247,7 @@ test('the server stops on SIGTERM with exit status 0', { timeout: 60_000 }, asyn
 	if (run.browser)
 		await run.browser.close().catch(() => {});
 	run.browser = null;
-	run.server.kill('SIGTERM');
-	let timer;
-	const late = new Promise((resolve) => {
-		timer = setTimeout(resolve, STOP_TIMEOUT_MS, null);
-	});
-	const result = await Promise.race([run.exit, late]);
-	clearTimeout(timer);
+	const result = await stopServer(run);
 	try {
 		assert.ok(result, `the server exited within ${STOP_TIMEOUT_MS} ms of SIGTERM`);
 		assert.deepEqual(result, { code: 0, signal: null });

@@ -24,39 +24,15 @@
 // browser is Debian's), reaches no address but 127.0.0.1, and does not test the staff UI.
 //
 // Follows: node:test (TAP output, summary lines `# pass N` / `# fail N`); the phone is an
-// iPhone-12-class screen, 390×844 CSS px at device scale factor 3.
-import { after, before, test } from 'node:test';
+// iPhone-12-class screen, 390×844 CSS px at device scale factor 3. The server, Chromium and
+// prerequisite helpers are shared with the other browser tests in lib.mjs.
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { accessSync, constants as fsc, existsSync, mkdtempSync, readFileSync, rmSync,
-	writeFileSync, appendFileSync, openSync, closeSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 
-const execFileP = promisify(execFile);
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SETUP_HINT = 'run scripts/setup (as root) from the repository root';
-
-const CHROMIUM = '/usr/bin/chromium';
-// As root on these machines Chromium needs these; the background-networking flags keep it from
-// calling hosts that the closed network refuses. Playwright gives every launch a new, empty
-// profile directory (--user-data-dir) of its own and removes it on close.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-	'--no-first-run', '--disable-background-networking', '--disable-component-update',
-	'--disable-sync'];
-const PHONE = {
-	viewport: { width: 390, height: 844 },
-	deviceScaleFactor: 3,
-	isMobile: true,
-	hasTouch: true,
-	locale: 'zh-CN',
-	timezoneId: 'Asia/Shanghai',
-};
-const READY_TIMEOUT_MS = 60_000; // sanitizer builds start slowly
-const STOP_TIMEOUT_MS = 30_000;
+import { check as checkOf, cjkFontFamilies, execFileP, finishRun, newRun, phone as phoneOf,
+	startRun, stopServer, STOP_TIMEOUT_MS } from './lib.mjs';
 
 // The demo officers (src/service/demo.c) and what a citizen must see for each.
 const CASES = [
@@ -73,195 +49,12 @@ const CASES = [
 ];
 const byKey = Object.fromEntries(CASES.map((c) => [c.key, c]));
 
-const run = {
-	dir: null,     // temp dir of this run
-	server: null,  // ChildProcess of `sanxiang serve` while it runs
-	exit: null,    // Promise of { code, signal } of the server
-	base: null,    // http://127.0.0.1:PORT
-	browser: null,
-	pw: null,      // the playwright-core module
-	failed: false,
-};
-
-// ---- prerequisites ---------------------------------------------------------------------------
-
-function executable(p)
-{
-	try {
-		accessSync(p, fsc.X_OK);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-async function onPath(cmd)
-{
-	try {
-		await execFileP('sh', ['-c', `command -v ${cmd}`]);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-// Families fontconfig says can draw Chinese; empty when there is no CJK font at all.
-async function cjkFontFamilies()
-{
-	try {
-		const { stdout } = await execFileP('fc-list', [':lang=zh-cn', 'family']);
-		return new Set(stdout.split('\n').flatMap((l) => l.split(',')).map((s) => s.trim())
-			.filter(Boolean));
-	} catch {
-		return new Set();
-	}
-}
-
-// Every problem at once, so one scripts/setup run fixes them all.
-async function checkPrerequisites()
-{
-	const problems = [];
-	const bin = process.env.SANXIANG_BIN;
-
-	if (!bin)
-		problems.push('SANXIANG_BIN is not set (the sanxiang binary to test)');
-	else if (!executable(bin))
-		problems.push(`SANXIANG_BIN=${bin} is not an executable file`);
-	if (Number(process.versions.node.split('.')[0]) < 18)
-		problems.push(`node ${process.versions.node} is too old (need 18+)`);
-	if (!executable(CHROMIUM))
-		problems.push(`${CHROMIUM} is missing (Debian package chromium)`);
-	if (!(await onPath('zbarimg')))
-		problems.push('zbarimg is missing (Debian package zbar-tools)');
-	if (!(await onPath('setpriv')))
-		problems.push('setpriv is missing (Debian package util-linux)');
-	if ((await cjkFontFamilies()).size === 0)
-		problems.push('no font can draw Chinese (Debian package fonts-noto-cjk)');
-	if (!existsSync(path.join(HERE, 'node_modules', 'playwright-core')))
-		problems.push('tests/browser/node_modules/playwright-core is missing (npm ci)');
-	else {
-		try {
-			run.pw = await import('playwright-core');
-		} catch (e) {
-			problems.push(`playwright-core does not load: ${e.message}`);
-		}
-	}
-	if (problems.length > 0) {
-		const msg = `browser test prerequisites missing — ${SETUP_HINT}:\n  - ` +
-			problems.join('\n  - ');
-		process.stderr.write(msg + '\n');
-		throw new Error(msg);
-	}
-}
-
-// ---- the server ------------------------------------------------------------------------------
-
-async function sanxiang(args, logName)
-{
-	try {
-		const { stdout, stderr } = await execFileP(process.env.SANXIANG_BIN, args,
-			{ timeout: 120_000 });
-		appendFileSync(path.join(run.dir, logName),
-			`$ sanxiang ${args.join(' ')}\n${stdout}${stderr}`);
-	} catch (e) {
-		throw new Error(`sanxiang ${args.join(' ')} failed (${e.code ?? e.signal}):\n` +
-			`${e.stdout ?? ''}${e.stderr ?? ''}`);
-	}
-}
-
-// A port nobody listens on right now. Another process could take it before serve binds it; then
-// serve fails to start and startServer tries again with another port.
-function freePort()
-{
-	return new Promise((resolve, reject) => {
-		const s = net.createServer();
-		s.unref();
-		s.on('error', reject);
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => resolve(port));
-		});
-	});
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// Starts serve on a free port whose URL is also its public URL; resolves once the ready file
-// names that port. Throws with the server log if it exits first or is not ready in time.
-async function startServerOnce(port)
-{
-	const ready = path.join(run.dir, 'ready');
-	const logPath = path.join(run.dir, 'server.log');
-	const base = `http://127.0.0.1:${port}`;
-	const log = openSync(logPath, 'a');
-	rmSync(ready, { force: true });
-	const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', process.env.SANXIANG_BIN,
-		'serve', '--db', path.join(run.dir, 'test.db'), '--listen', `127.0.0.1:${port}`,
-		'--public-url', base, '--ready-file', ready], { stdio: ['ignore', log, log] });
-	closeSync(log);
-	const exit = new Promise((resolve) => child.on('exit', (code, signal) =>
-		resolve({ code, signal })));
-	let exited = null;
-	exit.then((e) => { exited = e; });
-
-	const deadline = Date.now() + READY_TIMEOUT_MS;
-	while (Date.now() < deadline) {
-		if (exited)
-			return { ok: false, why: `serve exited early (${JSON.stringify(exited)})` };
-		if (existsSync(ready) && readFileSync(ready, 'utf8').trim() === String(port)) {
-			run.server = child;
-			run.exit = exit;
-			run.base = base;
-			return { ok: true };
-		}
-		await sleep(25);
-	}
-	child.kill('SIGKILL');
-	await exit;
-	return { ok: false, why: `serve was not ready within ${READY_TIMEOUT_MS} ms` };
-}
-
-async function startServer()
-{
-	let last = '';
-
-	for (let attempt = 0; attempt < 3; attempt++) {
-		const r = await startServerOnce(await freePort());
-		if (r.ok)
-			return;
-		last = r.why;
-	}
-	throw new Error(`${last}\n--- server.log ---\n` +
-		readFileSync(path.join(run.dir, 'server.log'), 'utf8'));
-}
+const run = newRun();
 
 // ---- the browser -----------------------------------------------------------------------------
 
 // A fresh phone context: nothing carries over from one check to the next.
-async function phone(options = {})
-{
-	const context = await run.browser.newContext({ ...PHONE, ...options });
-	const page = await context.newPage();
-	const failures = [];
-
-	page.on('requestfailed', (r) => failures.push(`${r.url()}: ${r.failure()?.errorText}`));
-	page.on('response', (r) => {
-		// An unknown number's document is a 404 on purpose; nothing else may fail.
-		if (r.status() >= 400 && r.request().resourceType() !== 'document')
-			failures.push(`${r.url()}: HTTP ${r.status()}`);
-	});
-	page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
-	// Console errors include Content-Security-Policy violations: an inline style or script in
-	// a template is blocked by the server's CSP, so the page would not look as written.
-	// "Failed to load resource" lines are left to the response listener above, which knows the
-	// resource type (the 404 document of an unknown number is meant; so is the browser's own
-	// /favicon.ico probe, which the site does not serve).
-	page.on('console', (m) => {
-		if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-			failures.push(`console error: ${m.text()}`);
-	});
-	return { context, page, failures };
-}
+const phone = (options = {}) => phoneOf(run, options);
 
 // The URL a printed QR code of cert carries, as a phone's camera would read it.
 async function qrUrl(cert)
@@ -374,57 +167,13 @@ async function visit(url, c, shot, options = {})
 
 // ---- the tests -------------------------------------------------------------------------------
 
-before(async () => {
-	await checkPrerequisites();
-	run.dir = mkdtempSync(path.join(process.env.TMPDIR || os.tmpdir(), 'sanxiang-browser-'));
-	try {
-		const db = path.join(run.dir, 'test.db');
-		await sanxiang(['init', '--db', db], 'setup.log');
-		await sanxiang(['demo', '--db', db], 'setup.log');
-		await startServer();
-		run.browser = await run.pw.chromium.launch({
-			executablePath: CHROMIUM,
-			headless: true,
-			args: CHROMIUM_ARGS,
-			timeout: 60_000,
-		});
-	} catch (e) {
-		run.failed = true;
-		throw e;
-	}
-});
+before(() => startRun(run, {
+	dirPrefix: 'sanxiang-browser-', tools: [['zbarimg', 'zbar-tools']],
+}));
 
-after(async () => {
-	if (run.browser)
-		await run.browser.close().catch(() => {});
-	if (run.server && run.server.exitCode === null && run.server.signalCode === null) {
-		run.server.kill('SIGKILL');
-		await run.exit;
-	}
-	if (!run.dir)
-		return;
-	if (run.failed || process.env.SANXIANG_KEEP_TEST_DIR) {
-		process.stderr.write(`browser test: kept ${run.dir} (server.log, screenshots)\n`);
-		if (run.failed && existsSync(path.join(run.dir, 'server.log')))
-			process.stderr.write('--- server.log ---\n' +
-				readFileSync(path.join(run.dir, 'server.log'), 'utf8'));
-	} else {
-		rmSync(run.dir, { recursive: true, force: true });
-	}
-});
+after(() => finishRun(run, 'server.log, screenshots'));
 
-// Marks the run failed (so its dir is kept) when fn throws.
-function check(name, fn)
-{
-	test(name, { timeout: 120_000 }, async (t) => {
-		try {
-			await fn(t);
-		} catch (e) {
-			run.failed = true;
-			throw e;
-		}
-	});
-}
+const check = (name, fn) => checkOf(run, name, fn);
 
 check('the QR code of a valid officer opens a green 有效 verdict with 张明', async () => {
 	const c = byKey.valid;
@@ -495,13 +244,7 @@ check('without JavaScript, a number typed into the form shows its verdict', asyn
 
 check('the server stops on SIGTERM with exit status 0', async () => {
 	assert.ok(run.server, 'the server is running');
-	run.server.kill('SIGTERM');
-	let timer;
-	const late = new Promise((resolve) => {
-		timer = setTimeout(resolve, STOP_TIMEOUT_MS, null);
-	});
-	const result = await Promise.race([run.exit, late]);
-	clearTimeout(timer); // a pending timer would keep node alive for the whole bound
+	const result = await stopServer(run);
 	assert.ok(result, `the server exited within ${STOP_TIMEOUT_MS} ms of SIGTERM`);
 	assert.deepEqual(result, { code: 0, signal: null });
 });

@@ -230,8 +230,7 @@ static void upload_video(struct session *s, const char *case_id)
 	static const char data[] = "ftyp-isom video of the inspection, 0123456789abcdefghijklmnop";
 	size_t len = sizeof(data) - 1, half = len / 2;
 	struct itest_response r;
-	char path[128], start[32], end[32], range[96], token[160];
-	const char *headers[] = {range, token, NULL};
+	char path[128], start[32], end[32];
 	const char *upload_id;
 	char *id;
 
@@ -251,18 +250,10 @@ static void upload_video(struct session *s, const char *case_id)
 	assert_non_null(id);
 	itest_response_free(&r);
 
-	snprintf(path, sizeof(path), "/api/v1/uploads/%s", id);
-	snprintf(token, sizeof(token), "X-CSRF-Token: %s", s->csrf);
-	snprintf(range, sizeof(range), "Content-Range: bytes 0-%zu/%zu", half - 1, len);
-	assert_int_equal(itest_request(&r, s->c, "PUT", path, "application/octet-stream", data,
-				       half, headers),
-			 0);
+	assert_int_equal(itest_upload_put(&r, s->c, id, data, 0, half - 1, len, s->csrf), 0);
 	ITEST_ASSERT_STATUS(r, 200);
 	itest_response_free(&r);
-	snprintf(range, sizeof(range), "Content-Range: bytes %zu-%zu/%zu", half, len - 1, len);
-	assert_int_equal(itest_request(&r, s->c, "PUT", path, "application/octet-stream",
-				       data + half, len - half, headers),
-			 0);
+	assert_int_equal(itest_upload_put(&r, s->c, id, data, half, len - 1, len, s->csrf), 0);
 	ITEST_ASSERT_STATUS(r, 201);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "evidence"),
 							      "kind")),
@@ -585,6 +576,111 @@ static void test_a_penalty_case_walks_from_filing_to_archive(void **state)
 
 /* ---- main ---------------------------------------------------------------------------------- */
 
+/*
+ * The settings around the case file: the agency head sets the agency's 文书简称 and the next
+ * case number carries it; an admin sets the retention policy (one below the legal minimum is
+ * refused), reads the retention report, and cannot delete evidence of a case not archived;
+ * an officer may do none of it.
+ */
+static void test_settings_retention_and_deletion_follow_the_rules(void **state)
+{
+	struct session officer, head, admin;
+	struct itest_response r;
+	char path[160], officers[128], credit[19];
+	char *zhang, *wang, *case_id, *evidence_id;
+	json_t *c, *ev;
+	size_t i;
+
+	session_open(&officer, state, "officer");
+	session_open(&head, state, "agency_head");
+	session_open(&admin, state, "admin");
+
+	/* 文书简称 */
+	get(&r, &head, "/api/v1/session");
+	ITEST_ASSERT_STATUS(r, 200);
+	snprintf(path, sizeof(path), "/api/v1/agencies/%s/case-settings",
+		 json_string_value(json_object_get(json_object_get(r.json, "user"), "agency_id")));
+	itest_response_free(&r);
+	send_json(&r, &officer, "POST", path, "{\"doc_prefix\":\"示市监\"}");
+	ITEST_ASSERT_API_ERROR(r, 403, "forbidden");
+	itest_response_free(&r);
+	send_json(&r, &head, "POST", path, "{\"doc_prefix\":\"示市监\",\"x\":1}");
+	ITEST_ASSERT_API_ERROR(r, 400, "unknown_field");
+	itest_response_free(&r);
+	send_json(&r, &head, "POST", path, "{\"doc_prefix\":\"示市监\"}");
+	ITEST_ASSERT_STATUS(r, 200);
+	itest_response_free(&r);
+
+	zhang = officer_id(&officer, ZHANG_CERT, "张明");
+	wang = officer_id(&officer, WANG_CERT, "王芳");
+	snprintf(officers, sizeof(officers), "[\"%s\",\"%s\"]", zhang, wang);
+	snprintf(credit, sizeof(credit), "91330106MA0000003%c",
+		 idcheck_credit_code_check_char("91330106MA0000003"));
+	send_json(&r, &officer, "POST", "/api/v1/cases",
+		  "{\"kind\":\"penalty\",\"matter_code\":\"%s\",\"cause\":\"案由\","
+		  "\"party_type\":\"organization\",\"party_name\":\"某公司\","
+		  "\"party_id_code\":\"%s\",\"officer_ids\":%s}",
+		  MATTER, credit, officers);
+	ITEST_ASSERT_STATUS(r, 201);
+	c = json_object_get(r.json, "case");
+	assert_non_null(strstr(json_string_value(json_object_get(c, "case_no")), "示市监案〔"));
+	case_id = sx_strdup(json_string_value(json_object_get(c, "id")));
+	itest_response_free(&r);
+	move(&officer, case_id, "investigation");
+	upload_video(&officer, case_id);
+
+	/* Retention */
+	send_json(&r, &officer, "POST", "/api/v1/retention-policy", "{\"policy\":\"video=1095\"}");
+	ITEST_ASSERT_API_ERROR(r, 403, "forbidden");
+	itest_response_free(&r);
+	send_json(&r, &admin, "POST", "/api/v1/retention-policy", "{\"policy\":\"video=100\"}");
+	ITEST_ASSERT_API_ERROR(r, 400, "retention_too_short");
+	itest_response_free(&r);
+	send_json(&r, &admin, "POST", "/api/v1/retention-policy",
+		  "{\"policy\":\"video=1461,audio=1095,photo=0,file=0,case_file=10958\"}");
+	ITEST_ASSERT_STATUS(r, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "video_days")), 1461);
+	itest_response_free(&r);
+	get(&r, &admin, "/api/v1/retention-report");
+	ITEST_ASSERT_STATUS(r, 200);
+	assert_true(json_integer_value(json_object_get(json_object_get(r.json, "counts"),
+						       "kept_not_archived")) >= 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "counts"),
+							    "deletable")),
+			 0);
+	itest_response_free(&r);
+	get(&r, &officer, "/api/v1/retention-report");
+	ITEST_ASSERT_API_ERROR(r, 403, "forbidden");
+	itest_response_free(&r);
+
+	/* Deletion before the period: refused, and the file still downloads. */
+	get(&r, &officer, "/api/v1/cases/%s", case_id);
+	ITEST_ASSERT_STATUS(r, 200);
+	evidence_id = NULL;
+	json_array_foreach(json_object_get(json_object_get(r.json, "case"), "evidence"), i, ev)
+		evidence_id = sx_strdup(json_string_value(json_object_get(ev, "id")));
+	assert_non_null(evidence_id);
+	itest_response_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/evidence/%s/delete", evidence_id);
+	send_json(&r, &head, "POST", path, "{\"reason\":\"到期\"}");
+	ITEST_ASSERT_API_ERROR(r, 403, "forbidden");
+	itest_response_free(&r);
+	send_json(&r, &admin, "POST", path, "{\"reason\":\"到期\"}");
+	ITEST_ASSERT_API_ERROR(r, 409, "case_not_archived");
+	itest_response_free(&r);
+	get(&r, &officer, "/api/v1/evidence/%s/content", evidence_id);
+	ITEST_ASSERT_STATUS(r, 200);
+	itest_response_free(&r);
+
+	sx_free(zhang);
+	sx_free(wang);
+	sx_free(case_id);
+	sx_free(evidence_id);
+	session_close(&officer);
+	session_close(&head);
+	session_close(&admin);
+}
+
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;
@@ -597,6 +693,7 @@ int main(void)
 {
 	struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_penalty_case_walks_from_filing_to_archive),
+		cmocka_unit_test(test_settings_retention_and_deletion_follow_the_rules),
 	};
 	const char *args[] = {NULL, NULL, NULL};
 	char blob_dir[] = "/tmp/sx-blobs.XXXXXX";

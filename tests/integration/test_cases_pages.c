@@ -25,6 +25,10 @@
  *     and an extension of 0 days are refused on the page; with reasons they
  *     answer 303 keeping the 调阅理由, after which the officer sees the
  *     requirement exempted, 调查取证 → 审查 enabled and 120 days left.
+ *   - the case list links unit heads to 案件统计, not officers; the page shows
+ *     各环节案件数 with SVG bars and no style attribute (CSP); the CSV starts
+ *     with the UTF-8 BOM and its header row and comes as an attachment; an
+ *     officer gets 403 for both.
  *
  * Tests run in order against one server; they share one case (opened in the
  * second test).
@@ -126,6 +130,7 @@ static void open_form(struct buf *b, struct itest_client *c, const char *csrf, c
 static void test_without_a_session_the_case_pages_send_to_the_login(void **state)
 {
 	static const char *const paths[] = {"/staff/cases", "/staff/cases/new",
+	                                    "/staff/cases/stats", "/staff/cases/stats.csv",
 	                                    "/staff/cases/01M94K89W41Y4GSGVVG8E223Z1"};
 	struct itest_client *c = NULL;
 	struct itest_response r;
@@ -448,6 +453,68 @@ static void test_the_agency_head_exempts_a_stage_and_extends_the_deadline_with_r
 	itest_client_free(officer);
 }
 
+static void
+test_a_unit_head_sees_the_statistics_and_downloads_them_and_an_officer_is_refused(void **state)
+{
+	static const char header[] = "执法机关,统计日期,案件总数,未结案件数,已超期案件数,";
+	char *csrf = NULL, *officer_csrf = NULL;
+	struct itest_client *head = staff(state, "unit_head", &csrf);
+	struct itest_client *officer = staff(state, "officer", &officer_csrf);
+	struct itest_response r;
+	const char *disposition;
+
+	/* The case list links to the page for a unit head, not for an officer. */
+	assert_int_equal(itest_get(&r, head, "/staff/cases"), 0);
+	ITEST_ASSERT_STATUS(r, 200);
+	expect_has(&r, "href=\"/staff/cases/stats\"");
+	itest_response_free(&r);
+	assert_int_equal(itest_get(&r, officer, "/staff/cases"), 0);
+	ITEST_ASSERT_STATUS(r, 200);
+	expect_lacks(&r, "href=\"/staff/cases/stats\"");
+	itest_response_free(&r);
+
+	/* The page, not the case "stats": the route comes before /staff/cases/:id. */
+	assert_int_equal(itest_get(&r, head, "/staff/cases/stats"), 0);
+	ITEST_ASSERT_STATUS(r, 200);
+	assert_string_equal(r.content_type, HTML_TYPE);
+	expect_has(&r, "各环节案件数");
+	expect_has(&r, "<svg class=\"stat-bar\"");
+	expect_has(&r, "《行政处罚法》第六十条");
+	expect_has(&r, "/staff/cases/stats.csv?agency_id=");
+	expect_lacks(&r, "style=");
+	expect_lacks(&r, "<script");
+	itest_response_free(&r);
+
+	assert_int_equal(itest_get(&r, head, "/staff/cases/stats.csv"), 0);
+	ITEST_ASSERT_STATUS(r, 200);
+	assert_string_equal(r.content_type, "text/csv; charset=utf-8");
+	assert_true(r.body_len > 3);
+	assert_memory_equal(r.body, "\xEF\xBB\xBF", 3);
+	assert_memory_equal(r.body + 3, header, sizeof(header) - 1);
+	assert_non_null(
+	        strstr(r.body, "\r\n环节,环节代码,在办案件数,已完成停留次数,平均停留天数\r\n"));
+	assert_non_null(strstr(r.body, "\r\n调查取证,investigation,"));
+	disposition = itest_response_header(&r, "Content-Disposition");
+	assert_non_null(disposition);
+	assert_non_null(strstr(disposition, "attachment; filename=\"case-stats-"));
+	itest_response_free(&r);
+
+	/* Officers get the service's refusal, as a page and as a download. */
+	assert_int_equal(itest_get(&r, officer, "/staff/cases/stats"), 0);
+	ITEST_ASSERT_STATUS(r, 403);
+	expect_has(&r, "执法人员不能查看机关的案件统计");
+	itest_response_free(&r);
+	assert_int_equal(itest_get(&r, officer, "/staff/cases/stats.csv"), 0);
+	ITEST_ASSERT_STATUS(r, 403);
+	expect_lacks(&r, "执法机关,统计日期");
+	itest_response_free(&r);
+
+	sx_free(csrf);
+	sx_free(officer_csrf);
+	itest_client_free(head);
+	itest_client_free(officer);
+}
+
 int main(void)
 {
 	struct CMUnitTest tests[] = {
@@ -460,6 +527,8 @@ int main(void)
 	        cmocka_unit_test(test_staff_not_on_the_case_give_a_reason_and_others_see_nothing),
 	        cmocka_unit_test(
 	                test_the_agency_head_exempts_a_stage_and_extends_the_deadline_with_reasons),
+	        cmocka_unit_test(
+	                test_a_unit_head_sees_the_statistics_and_downloads_them_and_an_officer_is_refused),
 	};
 
 	return ITEST_RUN_GROUP_AS_MAIN("cases_pages", tests, NULL);

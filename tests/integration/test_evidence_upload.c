@@ -172,18 +172,7 @@ static char *create_upload(struct session *s, const char *case_id, size_t size)
 static void put_range(struct itest_response *r, struct session *s, const char *upload_id,
 		      const char *data, size_t start, size_t end, size_t total, const char *csrf)
 {
-	char path[128], range[96], token[160];
-	const char *headers[3] = {range, NULL, NULL};
-
-	snprintf(path, sizeof(path), "/api/v1/uploads/%s", upload_id);
-	snprintf(range, sizeof(range), "Content-Range: bytes %zu-%zu/%zu", start, end, total);
-	if (csrf) {
-		snprintf(token, sizeof(token), "X-CSRF-Token: %s", csrf);
-		headers[1] = token;
-	}
-	assert_int_equal(itest_request(r, s->c, "PUT", path, "application/octet-stream",
-				       data + start, end - start + 1, headers),
-			 0);
+	assert_int_equal(itest_upload_put(r, s->c, upload_id, data, start, end, total, csrf), 0);
 }
 
 /* HEAD the upload: its Upload-Offset. */

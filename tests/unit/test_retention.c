@@ -3,7 +3,7 @@
  * case files, their legal minimums, the config text form, and the first day a
  * record may be deleted.
  *
- * Minimums at their boundary: video/audio 730 days (2 years), case file 10958
+ * Minimums at their boundary: video/audio 731 days (2 years, a 29 February included), case file 10958
  * days (30 years, 国家档案局令第8号), photo/file not shorter than the case file;
  * 0 means permanent (video, audio, case file) or "with the case file"
  * (photo, file). Periods outside 0..73050 are bad_retention.
@@ -72,10 +72,10 @@ struct check_case {
 
 static const struct check_case check_cases[] = {
 	/* video and audio: 2 years, or 0 = permanent. */
-	{730, 730, 0, 0, 10958, NULL, NULL},
-	{729, 1095, 0, 0, 10958, "retention_too_short", "视频"},
-	{1095, 729, 0, 0, 10958, "retention_too_short", "音频"},
-	{1, 1095, 0, 0, 10958, "retention_too_short", "730"},
+	{731, 731, 0, 0, 10958, NULL, NULL},
+	{730, 1095, 0, 0, 10958, "retention_too_short", "视频"},
+	{1095, 730, 0, 0, 10958, "retention_too_short", "音频"},
+	{1, 1095, 0, 0, 10958, "retention_too_short", "731"},
 	{0, 0, 0, 0, 10958, NULL, NULL},
 	/* case file: 30 years, or 0 = permanent. */
 	{1095, 1095, 0, 0, 10957, "retention_too_short", "案卷"},
@@ -141,7 +141,7 @@ static void test_the_default_policy_formats_and_parses_back(void **state)
 static void test_valid_policies_round_trip_through_the_text_form(void **state)
 {
 	static const struct retention_policy policies[] = {
-		{730, 730, 0, 0, 10958},
+		{731, 731, 0, 0, 10958},
 		{0, 0, 0, 0, 0},
 		{73050, 73050, 73050, 73050, 73050},
 		{1826, 731, 20000, 0, 18262},
@@ -167,10 +167,10 @@ static void test_keys_not_given_keep_their_default_and_blanks_are_allowed(void *
 	assert_int_equal(retention_policy_parse(&got, "video=1825", NULL), 0);
 	assert_policy_equal(&got, &want);
 
-	want.audio_days = 730;
+	want.audio_days = 731;
 	want.case_file_days = 0;
 	assert_int_equal(
-		retention_policy_parse(&got, " case_file = 0 ,\taudio=730 , video=1825 ", NULL), 0);
+		retention_policy_parse(&got, " case_file = 0 ,\taudio=731 , video=1825 ", NULL), 0);
 	assert_policy_equal(&got, &want);
 }
 
@@ -273,8 +273,8 @@ struct date_case {
 static const struct date_case date_cases[] = {
 	{"video", 1095, "2024-01-01", "2026-12-31"},      /* 2024 is a leap year */
 	{"video", 1095, "2025-01-01", "2028-01-01"},      /* no 29 February inside */
-	{"audio", 730, "2023-03-01", "2025-02-28"},       /* crosses 2024-02-29 */
-	{"audio", 730, "2024-02-29", "2026-02-28"},       /* archived on a leap day */
+	{"audio", 731, "2023-03-01", "2025-03-01"},       /* crosses 2024-02-29 */
+	{"audio", 731, "2024-02-29", "2026-03-01"},       /* archived on a leap day */
 	{"case_file", 10958, "2026-01-01", "2056-01-02"}, /* 7 leap days in 2026..2055 */
 	{"case_file", 10958, "2000-02-29", "2030-03-01"},
 	{"case_file", 73050, "2026-01-01", "2226-01-03"},

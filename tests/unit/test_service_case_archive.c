@@ -1,7 +1,7 @@
 /*
  * Unit tests for service/case_archive: the 归档 export of one case as a ZIP
  * and its offline verification, on the demo data (tests/unit/support/
- * demo_fixture), on SQLite or PostgreSQL (tests/support/testdb).
+ * case_fixture), on SQLite or PostgreSQL (tests/support/testdb).
  *
  * A case is walked to its decision with a video and a 行政处罚决定书, a
  * checkpoint is published, the case is exported, and then: the archive
@@ -28,40 +28,24 @@
 #include <cmocka.h>
 #include <zip.h>
 
-#include "demo_fixture.h"
+#include "case_fixture.h"
 
 #include "base/buf.h"
 #include "base/mem.h"
 #include "blob/blob.h"
 #include "crypto/sign.h"
-#include "domain/idcheck.h"
 #include "ledger/note.h"
 #include "service/case_archive.h"
 #include "service/cases.h"
-#include "service/doctemplates.h"
 #include "service/evidence.h"
 #include "service/ledger.h"
 
 #define CF_PLAIN "330100-SJ-CF-003" /* 处罚, not major; 调查取证 needs audio/video */
 #define VIDEO_BYTES "video bytes recorded at the inspection, 0123456789 abcdefghijklmnopqrstuvwxyz"
 
-#define DECISION_VALUES                                                                         \
-	"{\"party_address\":\"示例市某区某路 1 号\",\"facts\":\"当事人销售超过保质期的饮料。\","  \
-	"\"evidence\":\"现场检查笔录、询问笔录、照片。\","                                     \
-	"\"legal_violated\":\"《中华人民共和国食品安全法》第三十四条第十项\","                   \
-	"\"legal_basis\":\"《中华人民共和国食品安全法》第一百二十四条第一款第五项\","            \
-	"\"penalty_content\":\"没收违法所得 1200 元，罚款 50000 元。\","                        \
-	"\"review_body\":\"示例市人民政府\",\"review_days\":\"60\","                            \
-	"\"litigation_court\":\"示例市某区人民法院\",\"litigation_months\":\"6\"}"
-
 struct archive_fixture {
-	struct demo_fixture *f;
-	struct doctemplates *templates;
-	struct blob_store *blobs;
-	char blob_root[400];
-	char zhang[STORE_ID_SIZE];
-	char wang[STORE_ID_SIZE];
-	char credit_code[19];
+	struct case_fixture *cf;
+	struct demo_fixture *f;                /* cf->f */
 	char case_id[STORE_ID_SIZE];
 	char doc_no[STORE_CASE_NO_SIZE];
 	char zip[512];                         /* the exported archive */
@@ -70,97 +54,34 @@ struct archive_fixture {
 	struct bundle_verify_options opt;      /* trusting the log's own keys */
 };
 
-static void officer_id(char out[STORE_ID_SIZE], struct demo_fixture *f, const char *cert_no)
-{
-	struct store_tx *tx = NULL;
-	struct store_officer o;
-
-	assert_int_equal(store_begin(&tx, f->store, STORE_TX_READ, NULL), 0);
-	assert_int_equal(store_officer_get_by_cert(&o, tx, cert_no, NULL), 0);
-	store_rollback(tx);
-	snprintf(out, STORE_ID_SIZE, "%s", o.id);
-}
-
 static void actor(struct service_actor *out, struct archive_fixture *af, const char *username)
 {
-	demo_fixture_actor(out, af->f, username);
-}
-
-static void move(struct archive_fixture *af, const char *username, const char *to)
-{
-	struct service_actor a;
-	struct service_case moved;
-	struct sx_error err;
-
-	actor(&a, af, username);
-	if (service_case_move(&moved, &af->f->svc, &a, af->case_id, NULL, to, NULL, &err) != 0)
-		fail_msg("move to %s: %s %s", to, err.code, err.message);
-	service_case_clear(&moved);
-}
-
-static void upload_video(struct archive_fixture *af, const char *data)
-{
-	struct service_actor a;
-	struct service_upload_input in = {0};
-	struct service_upload up;
-	struct blob_upload *bu = NULL;
-	struct store_evidence ev;
-	uint64_t current = 0, offset = 0;
-	int64_t leaf = -1;
-	struct sx_error err;
-
-	actor(&a, af, "officer");
-	in.kind = "video";
-	in.size_bytes = (int64_t)strlen(data);
-	in.content_type = "video/mp4";
-	in.file_name = "现场.MP4";
-	in.captured_start = "2026-12-01T09:00:00.000000Z";
-	in.captured_end = "2026-12-01T09:30:00.000000Z";
-	in.device_id = "DSJ-0001";
-	in.place = "示例市某区某路 1 号";
-	if (service_upload_create(&up, &af->f->svc, &a, af->case_id, &in, &err) != 0)
-		fail_msg("upload: %s %s", err.code, err.message);
-	assert_int_equal(service_upload_begin(&bu, &current, &af->f->svc, &a, up.u.id, 0, &err), 0);
-	assert_int_equal(blob_upload_write(bu, data, strlen(data), &err), 0);
-	assert_int_equal(blob_upload_end(&offset, bu, &err), 0);
-	assert_int_equal(service_upload_complete(&ev, &leaf, &af->f->svc, &a, up.u.id, &err), 0);
+	case_fixture_actor(out, af->cf, username);
 }
 
 /* Opens a case, records a video in 调查取证, walks it to 决定 and makes the decision. */
 static void build_case(struct archive_fixture *af)
 {
 	struct service_actor a;
-	const char *officers[] = {af->zhang, af->wang};
-	struct service_case_input in = {0};
-	struct service_record_input rin = {0};
+	struct service_case_input in;
 	struct service_case c;
 	struct service_record rec;
 	struct sx_error err;
 
 	actor(&a, af, "officer");
-	in.kind = "penalty";
-	in.matter_code = CF_PLAIN;
-	in.cause = "涉嫌销售过期食品";
-	in.party_type = "organization";
-	in.party_name = "示例市某某食品有限公司";
-	in.party_id_code = af->credit_code;
+	case_fixture_case_input(&in, af->cf, "penalty", CF_PLAIN);
 	in.party_phone = "13800000000";
-	in.officer_ids = officers;
-	in.officer_count = 2;
-	in.fine_fen = -1;
 	if (service_case_open(&c, &af->f->svc, &a, &in, &err) != 0)
 		fail_msg("open: %s %s", err.code, err.message);
 	snprintf(af->case_id, sizeof(af->case_id), "%s", c.c.id);
 	service_case_clear(&c);
-	move(af, "officer", "investigation");
-	upload_video(af, VIDEO_BYTES);
-	move(af, "officer", "examination");
-	move(af, "officer", "notice");
-	move(af, "agency_head", "decision");
-	rin.template_code = "penalty_decision";
-	rin.values_json = DECISION_VALUES;
-	rin.values_len = strlen(DECISION_VALUES);
-	if (service_record_make(&rec, &af->f->svc, &a, af->case_id, &rin, &err) != 0)
+	case_fixture_move(NULL, af->cf, "officer", af->case_id, "investigation", NULL);
+	case_fixture_upload(af->cf, af->case_id, "video", VIDEO_BYTES);
+	case_fixture_move(NULL, af->cf, "officer", af->case_id, "examination", NULL);
+	case_fixture_move(NULL, af->cf, "officer", af->case_id, "notice", NULL);
+	case_fixture_move(NULL, af->cf, "agency_head", af->case_id, "decision", NULL);
+	if (case_fixture_record(&rec, af->cf, "officer", af->case_id, "penalty_decision",
+				CASE_FIXTURE_DECISION_VALUES, NULL, 0, &err) != 0)
 		fail_msg("decision: %s %s", err.code, err.message);
 	snprintf(af->doc_no, sizeof(af->doc_no), "%s", rec.r.doc_no);
 	service_record_clear(&rec);
@@ -193,26 +114,15 @@ static void load_keys(struct archive_fixture *af)
 static int setup(void **state)
 {
 	struct archive_fixture *af = calloc(1, sizeof(*af));
-	struct blob_store_options bo = {0};
 	struct sx_error err;
 
-	if (!af || !(af->f = demo_fixture_new("case-archive")))
+	if (!af || !(af->cf = case_fixture_new("case-archive"))) {
+		free(af);
 		return -1;
-	if (doctemplates_load(&af->templates, &err) < 0)
-		return -1;
-	snprintf(af->blob_root, sizeof(af->blob_root), "%s/blobs", af->f->dir);
-	bo.root = af->blob_root;
-	if (blob_store_open(&af->blobs, &bo, &err) < 0)
-		return -1;
-	af->f->svc.templates = af->templates;
-	af->f->svc.blobs = af->blobs;
+	}
+	af->f = af->cf->f;
 	if (service_ledger_open(&af->f->svc, af->f->key_dir, &err) < 0)
 		return -1;
-	officer_id(af->zhang, af->f, "33010020260001");
-	officer_id(af->wang, af->f, "33010020260003");
-	memcpy(af->credit_code, "91330100MA2B3C4D5", 17);
-	af->credit_code[17] = idcheck_credit_code_check_char(af->credit_code);
-	af->credit_code[18] = '\0';
 	snprintf(af->zip, sizeof(af->zip), "%s/case.zip", af->f->dir);
 	build_case(af);
 	load_keys(af);
@@ -230,9 +140,7 @@ static int teardown(void **state)
 	for (size_t i = 0; i < af->key_count; i++)
 		note_verifier_free(&af->keys[i]);
 	service_ledger_close(&af->f->svc);
-	blob_store_close(af->blobs);
-	doctemplates_free(af->templates);
-	demo_fixture_free(af->f);
+	case_fixture_free(af->cf);
 	free(af);
 	return 0;
 }
@@ -692,7 +600,7 @@ static void test_an_export_needs_the_ledger_and_sound_evidence(void **state)
 		memcpy(hex, p + 1, 64);
 		hex[64] = '\0';
 		assert_int_equal(blob_relative_path(rel, sizeof(rel), hex, &err), 0);
-		snprintf(path, sizeof(path), "%s/%s", af->blob_root, rel);
+		snprintf(path, sizeof(path), "%s/%s", af->cf->blob_root, rel);
 	}
 	free(manifest);
 	assert_int_equal(chmod(path, 0640), 0);

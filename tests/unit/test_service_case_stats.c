@@ -1,6 +1,6 @@
 /*
  * Unit tests for service/case_stats (and the store_case_*_each streams under
- * it) on the demo data (tests/unit/support/demo_fixture), on SQLite or
+ * it) on the demo data (tests/unit/support/case_fixture), on SQLite or
  * PostgreSQL (tests/support/testdb).
  *
  * Cases are opened through service/cases where the rules matter; history that
@@ -24,53 +24,31 @@
 
 #include <cmocka.h>
 
-#include "demo_fixture.h"
+#include "case_fixture.h"
 
 #include "base/id.h"
 #include "base/mem.h"
 #include "base/time.h"
-#include "domain/idcheck.h"
 #include "service/case_stats.h"
 #include "service/cases.h"
-#include "service/doctemplates.h"
 
 #define CF_PLAIN "330100-SJ-CF-003" /* 处罚, not major; 现场检查/调查取证/送达 key steps */
 
 struct stats_fixture {
-	struct demo_fixture *f;
-	struct doctemplates *templates;
-	char zhang[STORE_ID_SIZE];
-	char wang[STORE_ID_SIZE];
-	char credit_code[19];
+	struct case_fixture *cf;
+	struct demo_fixture *f;       /* cf->f */
 	int next_no;                  /* for case numbers of cases written by the store */
 };
-
-static void officer_id(char out[STORE_ID_SIZE], struct demo_fixture *f, const char *cert_no)
-{
-	struct store_tx *tx = NULL;
-	struct store_officer o;
-
-	assert_int_equal(store_begin(&tx, f->store, STORE_TX_READ, NULL), 0);
-	assert_int_equal(store_officer_get_by_cert(&o, tx, cert_no, NULL), 0);
-	store_rollback(tx);
-	snprintf(out, STORE_ID_SIZE, "%s", o.id);
-}
 
 static int setup(void **state)
 {
 	struct stats_fixture *sf = calloc(1, sizeof(*sf));
-	struct sx_error err;
 
-	if (!sf || !(sf->f = demo_fixture_new("service-case-stats")))
+	if (!sf || !(sf->cf = case_fixture_new("service-case-stats"))) {
+		free(sf);
 		return -1;
-	if (doctemplates_load(&sf->templates, &err) < 0)
-		return -1;
-	sf->f->svc.templates = sf->templates;
-	officer_id(sf->zhang, sf->f, "33010020260001");
-	officer_id(sf->wang, sf->f, "33010020260003");
-	memcpy(sf->credit_code, "91330100MA2B3C4D5", 17);
-	sf->credit_code[17] = idcheck_credit_code_check_char(sf->credit_code);
-	sf->credit_code[18] = '\0';
+	}
+	sf->f = sf->cf->f;
 	sf->next_no = 900;
 	*state = sf;
 	return 0;
@@ -82,52 +60,29 @@ static int teardown(void **state)
 
 	if (!sf)
 		return 0;
-	doctemplates_free(sf->templates);
-	demo_fixture_free(sf->f);
+	case_fixture_free(sf->cf);
 	free(sf);
 	return 0;
 }
 
 static void actor(struct service_actor *out, struct stats_fixture *sf, const char *username)
 {
-	demo_fixture_actor(out, sf->f, username);
+	case_fixture_actor(out, sf->cf, username);
 }
 
 /* Opens a penalty case of CF_PLAIN as the demo officer; *out is the store row. */
 static void open_case(struct store_case *out, struct stats_fixture *sf)
 {
-	struct service_actor a;
-	const char *officers[] = {sf->zhang, sf->wang};
-	struct service_case_input in = {0};
 	struct service_case c;
-	struct sx_error err;
 
-	actor(&a, sf, "officer");
-	in.kind = "penalty";
-	in.matter_code = CF_PLAIN;
-	in.cause = "涉嫌销售过期食品";
-	in.party_type = "organization";
-	in.party_name = "示例市某某食品有限公司";
-	in.party_id_code = sf->credit_code;
-	in.officer_ids = officers;
-	in.officer_count = 2;
-	in.fine_fen = -1;
-	if (service_case_open(&c, &sf->f->svc, &a, &in, &err) != 0)
-		fail_msg("open: %s %s", err.code, err.message);
+	case_fixture_open_case(&c, sf->cf, "penalty", CF_PLAIN);
 	*out = c.c;
 	service_case_clear(&c);
 }
 
 static void move(struct stats_fixture *sf, const char *case_id, const char *to)
 {
-	struct service_actor a;
-	struct service_case c;
-	struct sx_error err;
-
-	actor(&a, sf, "officer");
-	if (service_case_move(&c, &sf->f->svc, &a, case_id, NULL, to, NULL, &err) != 0)
-		fail_msg("move to %s: %s %s", to, err.code, err.message);
-	service_case_clear(&c);
+	case_fixture_move(NULL, sf->cf, "officer", case_id, to, NULL);
 }
 
 static struct store_tx *begin_write(struct stats_fixture *sf)

@@ -1,7 +1,7 @@
 /*
  * Unit tests for service/cases, service/case_records and service/evidence
  * (and store/store_case under them) on the demo data (tests/unit/support/
- * demo_fixture), on SQLite or PostgreSQL (tests/support/testdb).
+ * case_fixture), on SQLite or PostgreSQL (tests/support/testdb).
  *
  * Covered: opening a case (matter of the list in force and of the right act
  * type, two officers, party check digits, 案号 from the counter); who may read
@@ -25,147 +25,27 @@
 
 #include <cmocka.h>
 
-#include "demo_fixture.h"
+#include "case_fixture.h"
 
 #include "base/buf.h"
 #include "base/mem.h"
-#include "blob/blob.h"
-#include "crypto/hash.h"
-#include "domain/idcheck.h"
 #include "service/cases.h"
-#include "service/doctemplates.h"
 #include "service/evidence.h"
 
 #define CF_PLAIN "330100-SJ-CF-003"   /* 处罚, not major; 现场检查/调查取证/送达 recorded */
 #define CF_MAJOR "330100-SJ-CF-001"   /* 处罚, major: needs 法制审核 */
 #define JC_MATTER "330100-SJ-JC-001"  /* 检查 */
 
-struct cases_fixture {
-	struct demo_fixture *f;
-	struct doctemplates *templates;
-	struct blob_store *blobs;
-	char zhang[STORE_ID_SIZE];    /* 张明, officer, valid */
-	char wang[STORE_ID_SIZE];     /* 王芳, unit head, valid */
-	char li[STORE_ID_SIZE];       /* 李华, certificate expired 2025-12-31 */
-	char credit_code[19];
-};
-
-static void officer_id(char out[STORE_ID_SIZE], struct demo_fixture *f, const char *cert_no)
-{
-	struct store_tx *tx = NULL;
-	struct store_officer o;
-
-	assert_int_equal(store_begin(&tx, f->store, STORE_TX_READ, NULL), 0);
-	assert_int_equal(store_officer_get_by_cert(&o, tx, cert_no, NULL), 0);
-	store_rollback(tx);
-	snprintf(out, STORE_ID_SIZE, "%s", o.id);
-}
-
 static int setup(void **state)
 {
-	struct cases_fixture *cf = calloc(1, sizeof(*cf));
-	struct blob_store_options bo = {0};
-	char root[400];
-	struct sx_error err;
-
-	if (!cf || !(cf->f = demo_fixture_new("service-cases")))
-		return -1;
-	if (doctemplates_load(&cf->templates, &err) < 0)
-		return -1;
-	snprintf(root, sizeof(root), "%s/blobs", cf->f->dir);
-	bo.root = root;
-	bo.max_bytes = 64u * 1024 * 1024;
-	if (blob_store_open(&cf->blobs, &bo, &err) < 0)
-		return -1;
-	cf->f->svc.templates = cf->templates;
-	cf->f->svc.blobs = cf->blobs;
-	officer_id(cf->zhang, cf->f, "33010020260001");
-	officer_id(cf->wang, cf->f, "33010020260003");
-	officer_id(cf->li, cf->f, "33010020260002");
-	/* A 企业 credit code of 示例市 (330100) with its check character. */
-	memcpy(cf->credit_code, "91330100MA2B3C4D5", 17);
-	cf->credit_code[17] = idcheck_credit_code_check_char(cf->credit_code);
-	cf->credit_code[18] = '\0';
-	*state = cf;
-	return 0;
+	*state = case_fixture_new("service-cases");
+	return *state ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	struct cases_fixture *cf = *state;
-
-	if (!cf)
-		return 0;
-	blob_store_close(cf->blobs);
-	doctemplates_free(cf->templates);
-	demo_fixture_free(cf->f);
-	free(cf);
+	case_fixture_free(*state);
 	return 0;
-}
-
-static void actor(struct service_actor *out, struct cases_fixture *cf, const char *username)
-{
-	demo_fixture_actor(out, cf->f, username);
-}
-
-/* Opens a case of `matter` as the demo officer, with 张明 and 王芳. */
-static void open_case(struct service_case *out, struct cases_fixture *cf, const char *kind,
-		      const char *matter)
-{
-	struct service_actor a;
-	const char *officers[] = {cf->zhang, cf->wang};
-	struct service_case_input in = {0};
-	struct sx_error err;
-	int rc;
-
-	actor(&a, cf, "officer");
-	in.kind = kind;
-	in.matter_code = matter;
-	in.cause = "涉嫌销售过期食品";
-	in.party_type = "organization";
-	in.party_name = "示例市某某食品有限公司";
-	in.party_id_code = cf->credit_code;
-	in.party_address = "示例市某区某路 1 号";
-	in.officer_ids = officers;
-	in.officer_count = 2;
-	in.fine_fen = -1;
-	rc = service_case_open(out, &cf->f->svc, &a, &in, &err);
-	if (rc != 0)
-		fail_msg("open: %s %s", err.code, err.message);
-}
-
-static void move(struct service_case *out, struct cases_fixture *cf, const char *username,
-		 const char *case_id, const char *to, const char *reason)
-{
-	struct service_actor a;
-	struct service_case moved;
-	struct sx_error err;
-	int rc;
-
-	/* out may hold the case (case_id points into it): replace it after the move. */
-	actor(&a, cf, username);
-	rc = service_case_move(&moved, &cf->f->svc, &a, case_id, NULL, to, reason, &err);
-	if (rc != 0)
-		fail_msg("move to %s: %s %s", to, err.code, err.message);
-	if (out->c.id[0])
-		service_case_clear(out);
-	*out = moved;
-}
-
-static int make_record(struct service_record *out, struct cases_fixture *cf, const char *username,
-		       const char *case_id, const char *template_code, const char *values,
-		       const char *const *officers, size_t officer_count, struct sx_error *err)
-{
-	struct service_actor a;
-	struct service_record_input in = {0};
-
-	actor(&a, cf, username);
-	in.template_code = template_code;
-	in.values_json = values;
-	in.values_len = strlen(values);
-	in.officer_ids = officers;
-	in.officer_count = officer_count;
-	return service_record_make(out, &cf->f->svc, &a, case_id, &in, err);
 }
 
 #define INSPECTION_VALUES                                                                       \
@@ -174,21 +54,14 @@ static int make_record(struct service_record *out, struct cases_fixture *cf, con
 	"\"recorder\":\"张明\",\"avoid_request\":\"不申请回避\","                               \
 	"\"findings\":\"仓库内存放超过保质期的饮料 120 瓶。\"}"
 
-#define DECISION_VALUES                                                                         \
-	"{\"party_address\":\"示例市某区某路 1 号\",\"facts\":\"当事人销售超过保质期的饮料。\","  \
-	"\"evidence\":\"现场检查笔录、询问笔录、照片。\","                                     \
-	"\"legal_violated\":\"《中华人民共和国食品安全法》第三十四条第十项\","                   \
-	"\"legal_basis\":\"《中华人民共和国食品安全法》第一百二十四条第一款第五项\","            \
-	"\"penalty_content\":\"没收违法所得 1200 元，罚款 50000 元。\","                        \
-	"\"review_body\":\"示例市人民政府\",\"review_days\":\"60\","                            \
-	"\"litigation_court\":\"示例市某区人民法院\",\"litigation_months\":\"6\"}"
+#define DECISION_VALUES CASE_FIXTURE_DECISION_VALUES
 
 static void test_opening_a_case_numbers_it_and_sets_the_deadline(void **state)
 {
-	struct cases_fixture *cf = *state;
+	struct case_fixture *cf = *state;
 	struct service_case c = {0}, d = {0};
 
-	open_case(&c, cf, "penalty", CF_PLAIN);
+	case_fixture_open_case(&c, cf, "penalty", CF_PLAIN);
 	assert_string_equal(c.c.stage, "filed");
 	assert_string_equal(c.c.case_no, "案〔2026〕1号");
 	assert_int_equal(c.officer_count, 2);
@@ -198,7 +71,7 @@ static void test_opening_a_case_numbers_it_and_sets_the_deadline(void **state)
 	assert_int_equal(c.transition_count, 1);
 	assert_true(c.ledger_index >= 0);
 	assert_true(c.av_count >= 2); /* 调查取证 (twice mapped) and 送达 */
-	open_case(&d, cf, "penalty", CF_PLAIN);
+	case_fixture_open_case(&d, cf, "penalty", CF_PLAIN);
 	assert_string_equal(d.c.case_no, "案〔2026〕2号");
 	service_case_clear(&c);
 	service_case_clear(&d);
@@ -206,14 +79,14 @@ static void test_opening_a_case_numbers_it_and_sets_the_deadline(void **state)
 
 static void test_a_case_needs_a_matter_of_its_kind_and_two_officers(void **state)
 {
-	struct cases_fixture *cf = *state;
+	struct case_fixture *cf = *state;
 	struct service_actor a;
 	struct service_case c = {0};
 	const char *one[] = {cf->zhang};
 	struct service_case_input in = {0};
 	struct sx_error err;
 
-	actor(&a, cf, "officer");
+	case_fixture_actor(&a, cf, "officer");
 	in.kind = "penalty";
 	in.matter_code = JC_MATTER;
 	in.cause = "案由";
@@ -235,47 +108,47 @@ static void test_a_case_needs_a_matter_of_its_kind_and_two_officers(void **state
 	assert_int_equal(service_case_open(&c, &cf->f->svc, &a, &in, &err), SX_ENOTFOUND);
 	assert_string_equal(err.code, "matter_not_found");
 	/* A reviewer and a supervisor do not open cases. */
-	actor(&a, cf, "supervisor");
+	case_fixture_actor(&a, cf, "supervisor");
 	assert_int_equal(service_case_open(&c, &cf->f->svc, &a, &in, &err), SX_EPERM);
 }
 
 static void test_only_those_entitled_read_a_case_and_staff_give_a_reason(void **state)
 {
-	struct cases_fixture *cf = *state;
+	struct case_fixture *cf = *state;
 	struct service_case c, r;
 	struct service_actor a;
 	struct service_access_page page;
 	struct sx_error err;
 
-	open_case(&c, cf, "penalty", CF_PLAIN);
-	actor(&a, cf, "officer2"); /* 生态环境局 */
+	case_fixture_open_case(&c, cf, "penalty", CF_PLAIN);
+	case_fixture_actor(&a, cf, "officer2"); /* 生态环境局 */
 	assert_int_equal(service_case_get(&r, &cf->f->svc, &a, c.c.id, "看看", "", &err),
 			 SX_ENOTFOUND);
-	actor(&a, cf, "supervisor");
+	case_fixture_actor(&a, cf, "supervisor");
 	assert_int_equal(service_case_get(&r, &cf->f->svc, &a, c.c.id, "", "", &err), SX_EINVALID);
 	assert_string_equal(err.code, "reason_required");
 	assert_int_equal(service_case_get(&r, &cf->f->svc, &a, c.c.id, "季度执法监督抽查", "10.0.0.1",
 					  &err), 0);
 	assert_false(r.secrets_visible);
 	service_case_clear(&r);
-	actor(&a, cf, "officer"); /* on the case: no reason needed */
+	case_fixture_actor(&a, cf, "officer"); /* on the case: no reason needed */
 	assert_int_equal(service_case_get(&r, &cf->f->svc, &a, c.c.id, NULL, "", &err), 0);
 	service_case_clear(&r);
-	actor(&a, cf, "supervisor");
+	case_fixture_actor(&a, cf, "supervisor");
 	assert_int_equal(service_case_accesses(&page, &cf->f->svc, &a, c.c.id, 1, 50, &err), 0);
 	assert_int_equal(page.total, 2);
 	assert_string_equal(page.items[0].reason, "办理本案");
 	assert_string_equal(page.items[1].reason, "季度执法监督抽查");
 	assert_string_equal(page.items[1].remote_addr, "10.0.0.1");
 	service_access_page_clear(&page);
-	actor(&a, cf, "officer");
+	case_fixture_actor(&a, cf, "officer");
 	assert_int_equal(service_case_accesses(&page, &cf->f->svc, &a, c.c.id, 1, 50, &err), SX_EPERM);
 	service_case_clear(&c);
 }
 
 static void test_a_field_act_needs_two_officers_with_valid_certificates(void **state)
 {
-	struct cases_fixture *cf = *state;
+	struct case_fixture *cf = *state;
 	struct service_case c = {0};
 	struct service_record rec;
 	const char *one[] = {cf->zhang};
@@ -283,18 +156,18 @@ static void test_a_field_act_needs_two_officers_with_valid_certificates(void **s
 	const char *two[] = {cf->zhang, cf->wang};
 	struct sx_error err;
 
-	open_case(&c, cf, "penalty", CF_PLAIN);
-	move(&c, cf, "officer", c.c.id, "investigation", NULL);
-	assert_int_equal(make_record(&rec, cf, "officer", c.c.id, "onsite_inspection",
+	case_fixture_open_case(&c, cf, "penalty", CF_PLAIN);
+	case_fixture_move(&c, cf, "officer", c.c.id, "investigation", NULL);
+	assert_int_equal(case_fixture_record(&rec, cf, "officer", c.c.id, "onsite_inspection",
 				     INSPECTION_VALUES, one, 1, &err),
 			 SX_ECONFLICT);
 	assert_string_equal(err.code, "two_officers_required");
-	assert_int_equal(make_record(&rec, cf, "officer", c.c.id, "onsite_inspection",
+	assert_int_equal(case_fixture_record(&rec, cf, "officer", c.c.id, "onsite_inspection",
 				     INSPECTION_VALUES, expired, 2, &err),
 			 SX_ECONFLICT);
 	assert_string_equal(err.code, "officer_cert_invalid");
 	assert_non_null(strstr(err.message, "李华"));
-	assert_int_equal(make_record(&rec, cf, "officer", c.c.id, "onsite_inspection",
+	assert_int_equal(case_fixture_record(&rec, cf, "officer", c.c.id, "onsite_inspection",
 				     INSPECTION_VALUES, two, 2, &err), 0);
 	assert_string_equal(rec.r.doc_no, "");
 	assert_int_equal(rec.officer_count, 2);
@@ -302,97 +175,47 @@ static void test_a_field_act_needs_two_officers_with_valid_certificates(void **s
 	assert_int_equal(strlen(rec.r.content_sha256), 64);
 	service_record_clear(&rec);
 	/* A template of another stage is refused. */
-	assert_int_equal(make_record(&rec, cf, "officer", c.c.id, "penalty_decision",
+	assert_int_equal(case_fixture_record(&rec, cf, "officer", c.c.id, "penalty_decision",
 				     DECISION_VALUES, NULL, 0, &err),
 			 SX_ECONFLICT);
 	assert_string_equal(err.code, "template_not_for_stage");
 	service_case_clear(&c);
 }
 
-/* Uploads bytes as evidence of the case's current stage, in two requests. */
-static void upload(struct cases_fixture *cf, const char *case_id, const char *kind,
-		   const char *data)
-{
-	struct service_actor a;
-	struct service_upload_input in = {0};
-	struct service_upload up;
-	struct blob_upload *bu = NULL;
-	struct store_evidence ev;
-	uint64_t current = 0, offset = 0;
-	size_t len = strlen(data), half = len / 2;
-	int64_t leaf = -1;
-	struct sx_error err;
-
-	actor(&a, cf, "officer");
-	in.kind = kind;
-	in.size_bytes = (int64_t)len;
-	in.content_type = "video/mp4";
-	in.file_name = "现场.mp4";
-	in.captured_start = "2026-12-01T17:00:00+08:00"; /* a phone's local time */
-	in.captured_end = "2026-12-01T09:30:00Z";
-	in.device_id = "DSJ-0001";
-	in.place = "示例市某区某路 1 号";
-	in.lat = "30.2741";
-	in.lon = "120.1551";
-	if (service_upload_create(&up, &cf->f->svc, &a, case_id, &in, &err) != 0)
-		fail_msg("upload create: %s %s", err.code, err.message);
-	assert_int_equal(service_upload_begin(&bu, &current, &cf->f->svc, &a, up.u.id, 0, &err), 0);
-	assert_int_equal(blob_upload_write(bu, data, half, &err), 0);
-	assert_int_equal(blob_upload_end(&offset, bu, &err), 0);
-	assert_int_equal(offset, half);
-	/* A resumed request at the wrong offset learns where to continue. */
-	assert_int_equal(service_upload_begin(&bu, &current, &cf->f->svc, &a, up.u.id, 0, &err),
-			 SX_ECONFLICT);
-	assert_int_equal(current, half);
-	assert_int_equal(service_upload_begin(&bu, &current, &cf->f->svc, &a, up.u.id, half, &err),
-			 0);
-	assert_int_equal(blob_upload_write(bu, data + half, len - half, &err), 0);
-	assert_int_equal(blob_upload_end(&offset, bu, &err), 0);
-	assert_int_equal(service_upload_complete(&ev, &leaf, &cf->f->svc, &a, up.u.id, &err), 0);
-	assert_true(leaf >= 0);
-	assert_string_equal(ev.meta.captured_start, "2026-12-01T09:00:00.000000Z");
-	assert_string_equal(ev.meta.captured_end, "2026-12-01T09:30:00.000000Z");
-	{
-		char hex[65];
-
-		crypto_hash_hex(hex, CRYPTO_HASH_SHA256, data, len);
-		assert_string_equal(ev.sha256, hex);
-	}
-}
-
 static void test_leaving_a_stage_needs_its_recording_or_an_exemption(void **state)
 {
-	struct cases_fixture *cf = *state;
+	struct case_fixture *cf = *state;
 	struct service_case c = {0}, d = {0};
 	struct service_actor a;
 	struct sx_error err;
 
-	open_case(&c, cf, "penalty", CF_PLAIN);
-	move(&c, cf, "officer", c.c.id, "investigation", NULL);
-	actor(&a, cf, "officer");
+	case_fixture_open_case(&c, cf, "penalty", CF_PLAIN);
+	case_fixture_move(&c, cf, "officer", c.c.id, "investigation", NULL);
+	case_fixture_actor(&a, cf, "officer");
 	assert_int_equal(service_case_move(&d, &cf->f->svc, &a, c.c.id, NULL, "examination", NULL,
 					   &err),
 			 SX_ECONFLICT);
 	assert_string_equal(err.code, "recording_required");
 	/* A photo does not satisfy an audio/video requirement. */
-	upload(cf, c.c.id, "photo", "JPEG-bytes-of-a-photo");
+	case_fixture_upload(cf, c.c.id, "photo", "JPEG-bytes-of-a-photo");
 	assert_int_equal(service_case_move(&d, &cf->f->svc, &a, c.c.id, NULL, "examination", NULL,
 					   &err),
 			 SX_ECONFLICT);
-	upload(cf, c.c.id, "video", "video bytes recorded at the inspection, 0123456789");
-	move(&d, cf, "officer", c.c.id, "examination", NULL);
+	case_fixture_upload(cf, c.c.id, "video",
+			    "video bytes recorded at the inspection, 0123456789");
+	case_fixture_move(&d, cf, "officer", c.c.id, "examination", NULL);
 	assert_string_equal(d.c.stage, "examination");
 	service_case_clear(&d);
 
 	/* Another case: the agency head exempts the stage with a reason. */
 	service_case_clear(&c);
-	open_case(&c, cf, "penalty", CF_PLAIN);
-	move(&c, cf, "officer", c.c.id, "investigation", NULL);
-	actor(&a, cf, "officer");
+	case_fixture_open_case(&c, cf, "penalty", CF_PLAIN);
+	case_fixture_move(&c, cf, "officer", c.c.id, "investigation", NULL);
+	case_fixture_actor(&a, cf, "officer");
 	assert_int_equal(service_case_exempt_recording(&d, &cf->f->svc, &a, c.c.id, "investigation",
 						       "设备故障", &err),
 			 SX_EPERM);
-	actor(&a, cf, "agency_head");
+	case_fixture_actor(&a, cf, "agency_head");
 	assert_int_equal(service_case_exempt_recording(&d, &cf->f->svc, &a, c.c.id, "investigation",
 						       "", &err),
 			 SX_EINVALID);
@@ -400,45 +223,45 @@ static void test_leaving_a_stage_needs_its_recording_or_an_exemption(void **stat
 						       "执法记录仪故障，已书面说明", &err),
 			 0);
 	service_case_clear(&d);
-	move(&d, cf, "officer", c.c.id, "examination", NULL);
+	case_fixture_move(&d, cf, "officer", c.c.id, "examination", NULL);
 	service_case_clear(&d);
 	service_case_clear(&c);
 }
 
 /* Walks a plain case to the decision stage (exempting the recording stages). */
-static void walk_to_decision(struct service_case *c, struct cases_fixture *cf)
+static void walk_to_decision(struct service_case *c, struct case_fixture *cf)
 {
 	struct service_actor head;
 	struct service_case d = {0};
 	struct sx_error err;
 
-	actor(&head, cf, "agency_head");
-	open_case(c, cf, "penalty", CF_PLAIN);
-	move(&d, cf, "officer", c->c.id, "investigation", NULL);
+	case_fixture_actor(&head, cf, "agency_head");
+	case_fixture_open_case(c, cf, "penalty", CF_PLAIN);
+	case_fixture_move(&d, cf, "officer", c->c.id, "investigation", NULL);
 	service_case_clear(&d);
 	assert_int_equal(service_case_exempt_recording(&d, &cf->f->svc, &head, c->c.id,
 						       "investigation", "测试用豁免", &err),
 			 0);
 	service_case_clear(&d);
-	move(&d, cf, "officer", c->c.id, "examination", NULL);
+	case_fixture_move(&d, cf, "officer", c->c.id, "examination", NULL);
 	service_case_clear(&d);
-	move(&d, cf, "officer", c->c.id, "notice", NULL);
+	case_fixture_move(&d, cf, "officer", c->c.id, "notice", NULL);
 	service_case_clear(&d);
-	move(&d, cf, "agency_head", c->c.id, "decision", NULL);
+	case_fixture_move(&d, cf, "agency_head", c->c.id, "decision", NULL);
 	service_case_clear(&d);
 }
 
 static void test_only_the_agency_head_decides_and_a_double_submit_changes_nothing(void **state)
 {
-	struct cases_fixture *cf = *state;
+	struct case_fixture *cf = *state;
 	struct service_case c = {0}, d = {0};
 	struct service_actor a;
 	struct sx_error err;
 
-	open_case(&c, cf, "penalty", CF_PLAIN);
-	move(&d, cf, "officer", c.c.id, "investigation", NULL);
+	case_fixture_open_case(&c, cf, "penalty", CF_PLAIN);
+	case_fixture_move(&d, cf, "officer", c.c.id, "investigation", NULL);
 	service_case_clear(&d);
-	actor(&a, cf, "officer");
+	case_fixture_actor(&a, cf, "officer");
 	/* The page showed "filed": a second click of the same button. */
 	assert_int_equal(service_case_move(&d, &cf->f->svc, &a, c.c.id, "filed", "investigation",
 					   NULL, &err),
@@ -458,20 +281,20 @@ static void test_only_the_agency_head_decides_and_a_double_submit_changes_nothin
 	service_case_clear(&d);
 	service_case_clear(&c);
 
-	open_case(&c, cf, "penalty", CF_PLAIN);
-	actor(&a, cf, "officer");
-	move(&d, cf, "officer", c.c.id, "investigation", NULL);
+	case_fixture_open_case(&c, cf, "penalty", CF_PLAIN);
+	case_fixture_actor(&a, cf, "officer");
+	case_fixture_move(&d, cf, "officer", c.c.id, "investigation", NULL);
 	service_case_clear(&d);
-	actor(&a, cf, "agency_head");
+	case_fixture_actor(&a, cf, "agency_head");
 	assert_int_equal(service_case_exempt_recording(&d, &cf->f->svc, &a, c.c.id, "investigation",
 						       "测试", &err),
 			 0);
 	service_case_clear(&d);
-	move(&d, cf, "officer", c.c.id, "examination", NULL);
+	case_fixture_move(&d, cf, "officer", c.c.id, "examination", NULL);
 	service_case_clear(&d);
-	move(&d, cf, "officer", c.c.id, "notice", NULL);
+	case_fixture_move(&d, cf, "officer", c.c.id, "notice", NULL);
 	service_case_clear(&d);
-	actor(&a, cf, "officer");
+	case_fixture_actor(&a, cf, "officer");
 	assert_int_equal(service_case_move(&d, &cf->f->svc, &a, c.c.id, NULL, "decision", NULL,
 					   &err),
 			 SX_EPERM);
@@ -481,7 +304,7 @@ static void test_only_the_agency_head_decides_and_a_double_submit_changes_nothin
 
 static void test_a_served_decision_has_a_number_a_pdf_and_the_party_can_read_it(void **state)
 {
-	struct cases_fixture *cf = *state;
+	struct case_fixture *cf = *state;
 	struct service_case c = {0};
 	struct service_record rec, again;
 	struct service_party_view v;
@@ -490,8 +313,8 @@ static void test_a_served_decision_has_a_number_a_pdf_and_the_party_can_read_it(
 	struct sx_error err;
 
 	walk_to_decision(&c, cf);
-	if (make_record(&rec, cf, "officer", c.c.id, "penalty_decision", DECISION_VALUES, NULL, 0,
-			&err) != 0)
+	if (case_fixture_record(&rec, cf, "officer", c.c.id, "penalty_decision", DECISION_VALUES,
+				NULL, 0, &err) != 0)
 		fail_msg("decision: %s %s", err.code, err.message);
 	assert_string_equal(rec.r.doc_no, "罚决〔2026〕1号");
 	assert_true(rec.r.served);
@@ -500,7 +323,7 @@ static void test_a_served_decision_has_a_number_a_pdf_and_the_party_can_read_it(
 	assert_non_null(strstr(rec.r.body_text, rec.verify_code));
 	assert_non_null(strstr(rec.r.body_text, "示例市人民政府"));
 
-	actor(&a, cf, "agency_head");
+	case_fixture_actor(&a, cf, "agency_head");
 	buf_init(&pdf, 16u * 1024 * 1024);
 	assert_int_equal(service_record_pdf(&pdf, &again, &cf->f->svc, &a, rec.r.id, NULL, "", &err),
 			 SX_EINVALID);
@@ -528,7 +351,7 @@ static void test_a_served_decision_has_a_number_a_pdf_and_the_party_can_read_it(
 }
 
 struct parallel_arg {
-	struct cases_fixture *cf;
+	struct case_fixture *cf;
 	const char *case_id;
 	char doc_no[STORE_CASE_NO_SIZE];
 	int rc;
@@ -540,12 +363,12 @@ static void *parallel_record(void *p)
 	struct service_record rec;
 	struct sx_error err;
 
-	arg->rc = make_record(&rec, arg->cf, "officer", arg->case_id, "case_filing",
-			      "{\"case_name\":\"某公司销售过期食品案\",\"case_source\":\"投诉\","
-			      "\"source_date\":\"2026-12-01\",\"party_address\":\"某路 1 号\","
-			      "\"summary\":\"投诉称其销售过期饮料。\",\"filing_basis\":\"《行政处罚法》第五十四条\","
-			      "\"handler_opinion\":\"建议立案\"}",
-			      NULL, 0, &err);
+	arg->rc = case_fixture_record(&rec, arg->cf, "officer", arg->case_id, "case_filing",
+				      "{\"case_name\":\"某公司销售过期食品案\",\"case_source\":\"投诉\","
+				      "\"source_date\":\"2026-12-01\",\"party_address\":\"某路 1 号\","
+				      "\"summary\":\"投诉称其销售过期饮料。\",\"filing_basis\":\"《行政处罚法》第五十四条\","
+				      "\"handler_opinion\":\"建议立案\"}",
+				      NULL, 0, &err);
 	if (arg->rc == 0) {
 		snprintf(arg->doc_no, sizeof(arg->doc_no), "%s", rec.r.doc_no);
 		service_record_clear(&rec);
@@ -557,7 +380,7 @@ static void *parallel_record(void *p)
 
 static void test_a_hundred_parallel_numbers_are_distinct_and_consecutive(void **state)
 {
-	struct cases_fixture *cf = *state;
+	struct case_fixture *cf = *state;
 	struct service_case c = {0};
 	enum { N = 100 };
 	static struct parallel_arg args[N];
@@ -565,7 +388,7 @@ static void test_a_hundred_parallel_numbers_are_distinct_and_consecutive(void **
 	bool seen[N + 1];
 	size_t i;
 
-	open_case(&c, cf, "penalty", CF_PLAIN);
+	case_fixture_open_case(&c, cf, "penalty", CF_PLAIN);
 	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < N; i++) {
 		args[i].cf = cf;
@@ -589,16 +412,16 @@ static void test_a_hundred_parallel_numbers_are_distinct_and_consecutive(void **
 
 static void test_evidence_is_kept_until_its_period_ends(void **state)
 {
-	struct cases_fixture *cf = *state;
+	struct case_fixture *cf = *state;
 	struct service_case c = {0};
 	struct service_actor a;
 	struct sx_error err;
 
-	open_case(&c, cf, "penalty", CF_PLAIN);
-	move(&c, cf, "officer", c.c.id, "investigation", NULL);
-	upload(cf, c.c.id, "video", "a video that must be kept");
+	case_fixture_open_case(&c, cf, "penalty", CF_PLAIN);
+	case_fixture_move(&c, cf, "officer", c.c.id, "investigation", NULL);
+	case_fixture_upload(cf, c.c.id, "video", "a video that must be kept");
 	service_case_clear(&c);
-	actor(&a, cf, "officer");
+	case_fixture_actor(&a, cf, "officer");
 	assert_int_equal(service_case_get(&c, &cf->f->svc, &a, "01ZZZZZZZZZZZZZZZZZZZZZZZZ", NULL, "",
 					  &err),
 			 SX_ENOTFOUND);
@@ -615,10 +438,10 @@ static void test_evidence_is_kept_until_its_period_ends(void **state)
 		service_case_page_clear(&page);
 	}
 	assert_int_equal(c.evidence_count, 1);
-	actor(&a, cf, "agency_head");
+	case_fixture_actor(&a, cf, "agency_head");
 	assert_int_equal(service_evidence_delete(&cf->f->svc, &a, c.evidence[0].id, "到期", &err),
 			 SX_EPERM);
-	actor(&a, cf, "admin");
+	case_fixture_actor(&a, cf, "admin");
 	assert_int_equal(service_evidence_delete(&cf->f->svc, &a, c.evidence[0].id, "到期", &err),
 			 SX_ECONFLICT);
 	assert_string_equal(err.code, "case_not_archived");
@@ -636,10 +459,10 @@ static void test_evidence_is_kept_until_its_period_ends(void **state)
 		assert_int_equal(r.count, 0);
 		assert_true(r.kept_bytes > 0);
 		service_retention_report_clear(&r);
-		actor(&a, cf, "officer");
+		case_fixture_actor(&a, cf, "officer");
 		assert_int_equal(service_retention_report(&r, &cf->f->svc, &a, NULL, 100, &err),
 				 SX_EPERM);
-		actor(&a, cf, "agency_head");
+		case_fixture_actor(&a, cf, "agency_head");
 		assert_int_equal(service_retention_report(&r, &cf->f->svc, &a, NULL, 100, &err), 0);
 		assert_int_equal(r.total, 1);
 		service_retention_report_clear(&r);

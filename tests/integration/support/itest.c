@@ -1012,6 +1012,29 @@ int itest_send_json(struct itest_response *out, struct itest_client *c, const ch
 	return rc;
 }
 
+int itest_upload_put(struct itest_response *out, struct itest_client *c, const char *upload_id,
+                     const char *data, size_t start, size_t end, size_t total_bytes,
+                     const char *csrf_token)
+{
+	char path[160], range[96], token[200];
+	const char *headers[3] = {range, NULL, NULL};
+	int n;
+
+	memset(out, 0, sizeof(*out));
+	n = snprintf(path, sizeof(path), "/api/v1/uploads/%s", upload_id);
+	if (end < start || end >= total_bytes || n < 0 || (size_t)n >= sizeof(path))
+		return SX_EINVALID;
+	snprintf(range, sizeof(range), "Content-Range: bytes %zu-%zu/%zu", start, end, total_bytes);
+	if (csrf_token) {
+		n = snprintf(token, sizeof(token), "X-CSRF-Token: %s", csrf_token);
+		if (n < 0 || (size_t)n >= sizeof(token))
+			return SX_EINVALID;
+		headers[1] = token;
+	}
+	return itest_request(out, c, "PUT", path, "application/octet-stream", data + start,
+	                     end - start + 1, headers);
+}
+
 void itest_response_free(struct itest_response *r)
 {
 	size_t i;

@@ -205,6 +205,18 @@ int itest_get(struct itest_response *out, struct itest_client *c, const char *pa
 int itest_send_json(struct itest_response *out, struct itest_client *c, const char *method,
                     const char *path, const char *json_text, const char *csrf_token);
 
+/*
+ * PUTs bytes start..end (inclusive) of an upload of total_bytes to
+ * /api/v1/uploads/<upload_id> (docs/evidence-upload.md): application/octet-stream with
+ * "Content-Range: bytes START-END/TOTAL" and, when csrf_token is not NULL, X-CSRF-Token.
+ * data is the whole file; the bytes sent are data[start..end]. For refused ranges, build
+ * the request with itest_request. Returns as itest_request; SX_EINVALID (with *out zeroed,
+ * nothing sent) when end < start, end >= total_bytes or upload_id is too long.
+ */
+int itest_upload_put(struct itest_response *out, struct itest_client *c, const char *upload_id,
+                     const char *data, size_t start, size_t end, size_t total_bytes,
+                     const char *csrf_token);
+
 /* Frees what r holds and zeroes it; r may be NULL or zeroed. */
 void itest_response_free(struct itest_response *r);
 
