@@ -12,6 +12,8 @@
 
 #include "cli/cli.h"
 #include "service/demo.h"
+#include "service/demo_cases.h"
+#include "service/doctemplates.h"
 #include "service/ledger.h"
 #include "service/service.h"
 #include "store/store.h"
@@ -162,14 +164,18 @@ int cli_demo(int argc, char **argv)
 	struct store *st = NULL;
 	struct service svc;
 	struct service_actor actor;
+	struct service_demo_cases cases;
+	struct doctemplates *templates = NULL;
 	struct sx_error err;
 	const char *db;
 	int rc;
 
+	memset(&cases, 0, sizeof(cases));
 	if (cli_wants_help(argc, argv)) {
 		printf("用法：sanxiang demo [--db PATH]\n\n"
 		       "加载演示数据：示例市的三个机关（市场监督管理局、生态环境局、司法局）、\n"
-		       "执法人员、执法事项，以及每个角色一个用户（密码 %s）。\n"
+		       "执法人员、执法事项，以及每个角色一个用户（密码 %s），\n"
+		       "和市场监督管理局的三件演示案件（调查中、已决定、检查中）。\n"
 		       "数据库中已有机关时拒绝（退出码 5）。\n",
 		       SERVICE_DEMO_PASSWORD);
 		return CLI_EXIT_OK;
@@ -182,11 +188,18 @@ int cli_demo(int argc, char **argv)
 	service_init(&svc, st);
 	service_actor_cli(&actor, cli_os_login());
 	rc = service_demo_load(&svc, &actor, &err);
+	if (rc == 0 && (rc = doctemplates_load(&templates, &err)) == 0) {
+		svc.templates = templates;
+		rc = service_demo_cases_load(&cases, &svc, &actor, &err);
+	}
+	doctemplates_free(templates);
 	store_close(st);
 	if (rc < 0)
 		return cli_fail(rc, &err);
 	printf("已加载演示数据。演示用户：admin officer unit_head reviewer agency_head supervisor "
 	       "officer2，密码均为 %s\n",
 	       SERVICE_DEMO_PASSWORD);
+	printf("演示案件 %zu 件；当事人可在 /party 以案号 %s、查验码 %s 查看送达的%s。\n",
+	       cases.case_count, cases.decided_case_no, cases.verify_code, cases.decision_doc_no);
 	return CLI_EXIT_OK;
 }
