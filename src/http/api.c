@@ -34,6 +34,21 @@ int http_session_actor_for_write(struct service_actor *out, struct http_request 
 	return service_check_csrf(out, http_request_header(req, HTTP_CSRF_HEADER), err);
 }
 
+int http_staff_actor(struct service_actor *actor, struct http_request *req,
+		     struct http_response *resp, int *rc)
+{
+	struct sx_error err;
+
+	sx_error_clear(&err);
+	if (http_session_actor(actor, req, &err) == 0)
+		return 0;
+	if (err.rc == SX_EAUTH)
+		*rc = http_respond_redirect(resp, req, "/staff/login");
+	else
+		*rc = http_respond_error(resp, req, &err);
+	return 1;
+}
+
 static json_t *api__user_json(const struct service_user *u)
 {
 	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s}", "id", u->id, "username", u->username,

@@ -51,70 +51,6 @@
 
 /* ---- small helpers ---- */
 
-/*
- * Appends fmt to b, where %s is a string HTML-escaped (NULL = nothing), %u a
- * string percent-encoded for a URL part, %r a trusted fragment this file
- * built, %D an int64_t and %% a percent sign (as cases_pages.c, plus %D).
- */
-static int stats_pages__html(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	const char *p = fmt, *lit = fmt;
-	int rc = 0;
-
-	va_start(ap, fmt);
-	while (*p && rc == 0) {
-		if (*p != '%') {
-			p++;
-			continue;
-		}
-		if (p > lit && (rc = buf_append(b, lit, (size_t)(p - lit))) < 0)
-			break;
-		switch (p[1]) {
-		case 's':
-			rc = html_text(b, va_arg(ap, const char *));
-			break;
-		case 'u':
-			rc = html_url_value(b, va_arg(ap, const char *));
-			break;
-		case 'r': {
-			const char *raw = va_arg(ap, const char *);
-
-			rc = raw ? buf_append_str(b, raw) : 0;
-			break;
-		}
-		case 'D':
-			rc = buf_appendf(b, "%lld", (long long)va_arg(ap, int64_t));
-			break;
-		default:
-			rc = buf_append_char(b, '%');
-			break;
-		}
-		p += p[1] ? 2 : 1;
-		lit = p;
-	}
-	if (rc == 0 && p > lit)
-		rc = buf_append(b, lit, (size_t)(p - lit));
-	va_end(ap);
-	return rc;
-}
-
-/* The session's actor, or an answer already made (login redirect or error): then 1. */
-static int stats_pages__actor(struct service_actor *actor, struct http_request *req,
-                              struct http_response *resp, int *rc)
-{
-	struct sx_error err;
-
-	sx_error_clear(&err);
-	if (http_session_actor(actor, req, &err) == 0)
-		return 0;
-	if (err.rc == SX_EAUTH)
-		*rc = http_respond_redirect(resp, req, "/staff/login");
-	else
-		*rc = http_respond_error(resp, req, &err);
-	return 1;
-}
-
 static const char *stats_pages__stage_label(const char *code)
 {
 	enum casefile_stage st;
@@ -180,7 +116,7 @@ static int stats_pages__agency_options(struct buf *b, struct http_request *req,
 		    !account_scope_covers(ACCOUNT_SCOPE_REGION, &view, items[i].id,
 		                          items[i].region_code))
 			continue;
-		rc = stats_pages__html(b, "<option value=\"%s\"%r>%s</option>", items[i].id,
+		rc = html_appendf(b, "<option value=\"%s\"%r>%s</option>", items[i].id,
 		                       chosen && strcmp(chosen, items[i].id) == 0 ? " selected"
 		                                                                  : "",
 		                       items[i].name);
@@ -202,7 +138,7 @@ static int stats_pages__bar(struct buf *b, int64_t value, int64_t max, const cha
 		if (width < 1)
 			width = 1;
 	}
-	return stats_pages__html(b,
+	return html_appendf(b,
 	                         "<svg class=\"stat-bar\" viewBox=\"0 0 %D 12\" "
 	                         "preserveAspectRatio=\"none\" role=\"img\" aria-label=\"%s\">"
 	                         "<rect class=\"stat-bar-track\" width=\"%D\" height=\"12\"/>"
@@ -225,7 +161,7 @@ static int stats_pages__stage_rows(struct buf *b, const struct service_case_stat
 		char label[64];
 
 		snprintf(label, sizeof(label), "%lld 件", (long long)st->count);
-		rc = stats_pages__html(b,
+		rc = html_appendf(b,
 		                       "<tr%r><td data-label=\"环节\">%s</td>"
 		                       "<td data-label=\"案件数\" class=\"num\">%D</td>"
 		                       "<td data-label=\"分布\" class=\"bar-cell\">",
@@ -253,7 +189,7 @@ static int stats_pages__mean_rows(struct buf *b, const struct service_case_stats
 
 		stats_pages__days(days, sizeof(days), st->mean_seconds);
 		snprintf(label, sizeof(label), "平均 %s 天", days);
-		rc = stats_pages__html(b,
+		rc = html_appendf(b,
 		                       "<tr%r><td data-label=\"环节\">%s</td>"
 		                       "<td data-label=\"已完成次数\" class=\"num\">%D</td>"
 		                       "<td data-label=\"平均天数\" class=\"num\">%s</td>"
@@ -275,7 +211,7 @@ static int stats_pages__overdue_rows(struct buf *b, const struct service_case_st
 	for (size_t i = 0; i < s->overdue_listed && rc == 0; i++) {
 		const struct service_case_stats_overdue *o = &s->overdue[i];
 
-		rc = stats_pages__html(
+		rc = html_appendf(
 		        b,
 		        "<tr class=\"overdue\"><td data-label=\"案号\">"
 		        "<a href=\"/staff/cases/%u\">%s</a></td>"
@@ -298,7 +234,7 @@ static int stats_pages__recording_rows(struct buf *b,
 	for (size_t i = 0; i < count && rc == 0; i++) {
 		const struct service_case_stats_recording *r = &list[i];
 
-		rc = stats_pages__html(
+		rc = html_appendf(
 		        b,
 		        "<tr><td data-label=\"案号\"><a href=\"/staff/cases/%u\">%s</a>"
 		        "</td><td data-label=\"环节\"><span class=\"stage\">%s</span></td>"
@@ -317,7 +253,7 @@ static int stats_pages__late_rows(struct buf *b, const struct service_case_stats
 	for (size_t i = 0; i < s->late_listed && rc == 0; i++) {
 		const struct service_case_stats_late_record *r = &s->late[i];
 
-		rc = stats_pages__html(
+		rc = html_appendf(
 		        b,
 		        "<tr><td data-label=\"案号\"><a href=\"/staff/cases/%u\">%s</a>"
 		        "</td><td data-label=\"笔录/文书\">%s</td>"
@@ -367,7 +303,7 @@ static int stats_pages__build(struct stats_pages_fragments *f, const struct serv
 {
 	int rc;
 
-	if ((rc = stats_pages__html(&f->csv_url, "%r?agency_id=%u", CASE_STATS_PAGES_CSV_PATH,
+	if ((rc = html_appendf(&f->csv_url, "%r?agency_id=%u", CASE_STATS_PAGES_CSV_PATH,
 	                            s->agency_id)) < 0 ||
 	    (rc = stats_pages__stage_rows(&f->stage_rows, s)) < 0 ||
 	    (rc = stats_pages__mean_rows(&f->mean_rows, s)) < 0 ||
@@ -397,7 +333,7 @@ int page_staff_case_stats(struct http_request *req, struct http_response *resp)
 	bool chosen = true;
 	int rc = 0;
 
-	if (stats_pages__actor(&actor, req, resp, &rc))
+	if (http_staff_actor(&actor, req, resp, &rc))
 		return rc;
 	sx_error_clear(&err);
 	if (stats_pages__load(&s, req, &actor, &err) < 0) {
@@ -610,7 +546,7 @@ static int stats_pages__disposition(struct buf *b, const struct service_case_sta
 
 	buf_init(&name, STATS_PAGES_FRAGMENT_MAX);
 	if ((rc = buf_appendf(&name, "案件统计-%s-%s.csv", s->agency_name, s->today)) == 0)
-		rc = stats_pages__html(b,
+		rc = html_appendf(b,
 		                       "attachment; filename=\"case-stats-%u.csv\"; "
 		                       "filename*=UTF-8''%u",
 		                       s->today, name.data);
@@ -626,7 +562,7 @@ int page_staff_case_stats_csv(struct http_request *req, struct http_response *re
 	struct buf csv, disposition;
 	int rc = 0;
 
-	if (stats_pages__actor(&actor, req, resp, &rc))
+	if (http_staff_actor(&actor, req, resp, &rc))
 		return rc;
 	sx_error_clear(&err);
 	if (stats_pages__load(&s, req, &actor, &err) < 0)

@@ -57,71 +57,6 @@
 
 /* ---- small helpers ---- */
 
-/*
- * Appends fmt to b, where %s is a string HTML-escaped (NULL = nothing), %u a
- * string percent-encoded for a URL part, %r a trusted fragment this file
- * built, %d an int and %% a percent sign. Safe by default: only %r appends
- * unescaped text.
- */
-static int cases_pages__html(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	const char *p = fmt, *lit = fmt;
-	int rc = 0;
-
-	va_start(ap, fmt);
-	while (*p && rc == 0) {
-		if (*p != '%') {
-			p++;
-			continue;
-		}
-		if (p > lit && (rc = buf_append(b, lit, (size_t)(p - lit))) < 0)
-			break;
-		switch (p[1]) {
-		case 's':
-			rc = html_text(b, va_arg(ap, const char *));
-			break;
-		case 'u':
-			rc = html_url_value(b, va_arg(ap, const char *));
-			break;
-		case 'r': {
-			const char *raw = va_arg(ap, const char *);
-
-			rc = raw ? buf_append_str(b, raw) : 0;
-			break;
-		}
-		case 'd':
-			rc = buf_appendf(b, "%d", va_arg(ap, int));
-			break;
-		default:
-			rc = buf_append_char(b, '%');
-			break;
-		}
-		p += p[1] ? 2 : 1;
-		lit = p;
-	}
-	if (rc == 0 && p > lit)
-		rc = buf_append(b, lit, (size_t)(p - lit));
-	va_end(ap);
-	return rc;
-}
-
-/* The session's actor, or an answer already made (login redirect or error): then 1. */
-static int cases_pages__actor(struct service_actor *actor, struct http_request *req,
-                              struct http_response *resp, int *rc)
-{
-	struct sx_error err;
-
-	sx_error_clear(&err);
-	if (http_session_actor(actor, req, &err) == 0)
-		return 0;
-	if (err.rc == SX_EAUTH)
-		*rc = http_respond_redirect(resp, req, "/staff/login");
-	else
-		*rc = http_respond_error(resp, req, &err);
-	return 1;
-}
-
 /* The actor of a form POST: the session, the form and its csrf_token. 1 when
  * an answer was already made. */
 static int cases_pages__form_actor(struct service_actor *actor, struct http_form *form,
@@ -129,7 +64,7 @@ static int cases_pages__form_actor(struct service_actor *actor, struct http_form
 {
 	struct sx_error err;
 
-	if (cases_pages__actor(actor, req, resp, rc))
+	if (http_staff_actor(actor, req, resp, rc))
 		return 1;
 	sx_error_clear(&err);
 	if (http_request_form(form, req, &err) < 0 ||
@@ -181,15 +116,15 @@ static const char *cases_pages__case_url(struct http_request *req, const char *c
 	char sep = '?';
 
 	buf_init(&b, 8192);
-	if (cases_pages__html(&b, "/staff/cases/%u%r", case_id, suffix ? suffix : "") < 0)
+	if (html_appendf(&b, "/staff/cases/%u%r", case_id, suffix ? suffix : "") < 0)
 		goto done;
 	if (!cases_pages__empty(done)) {
-		if (cases_pages__html(&b, "?done=%u", done) < 0)
+		if (html_appendf(&b, "?done=%u", done) < 0)
 			goto done;
 		sep = '&';
 	}
 	if (!cases_pages__empty(reason) &&
-	    (buf_append_char(&b, sep) < 0 || cases_pages__html(&b, "reason=%u", reason) < 0))
+	    (buf_append_char(&b, sep) < 0 || html_appendf(&b, "reason=%u", reason) < 0))
 		goto done;
 	out = pool_strdup(req->pool, b.data ? b.data : "");
 done:
@@ -290,7 +225,7 @@ static int cases_pages__tabs(struct buf *b, enum account_role role, enum service
 	for (size_t i = 0; i < sizeof(tabs) / sizeof(tabs[0]) && rc == 0; i++) {
 		if (!tabs[i].shown)
 			continue;
-		rc = cases_pages__html(
+		rc = html_appendf(
 		        b, "<a href=\"/staff/cases?scope=%s\"%r>%s</a>", tabs[i].code,
 		        tabs[i].scope == scope ? " aria-current=\"page\"" : "", tabs[i].label);
 	}
@@ -304,7 +239,7 @@ static int cases_pages__stage_options(struct buf *b, const char *selected)
 	for (int s = 1; s <= CASEFILE_STAGE_COUNT && rc == 0; s++) {
 		const char *code = casefile_stage_code((enum casefile_stage)s);
 
-		rc = cases_pages__html(b, "<option value=\"%s\"%r>%s</option>", code,
+		rc = html_appendf(b, "<option value=\"%s\"%r>%s</option>", code,
 		                       selected && strcmp(selected, code) == 0 ? " selected" : "",
 		                       casefile_stage_label((enum casefile_stage)s));
 	}
@@ -320,7 +255,7 @@ static int cases_pages__list_rows(struct buf *b, const struct service_case_page 
 		bool overdue = c->due_on[0] && !c->decided_on[0] && !c->closed_on[0] &&
 		               strcmp(c->due_on, p->today) < 0;
 
-		rc = cases_pages__html(
+		rc = html_appendf(
 		        b,
 		        "<tr%r><td data-label=\"案号\"><a href=\"/staff/cases/%u\">%s</a></td>"
 		        "<td data-label=\"当事人\">%s<br><small>%s</small></td>"
@@ -330,7 +265,7 @@ static int cases_pages__list_rows(struct buf *b, const struct service_case_page 
 		        overdue ? " class=\"overdue\"" : "", c->id, c->case_no, c->party_name,
 		        c->cause, c->matter_name, cases_pages__stage_label(c->stage));
 		if (rc == 0 && c->due_on[0])
-			rc = cases_pages__html(
+			rc = html_appendf(
 			        b, "%s%r", c->due_on,
 			        overdue ? " <strong class=\"overdue\">已超期</strong>" : "");
 		else if (rc == 0)
@@ -359,7 +294,7 @@ static int cases_pages__pager(struct buf *b, const char *scope, const struct ser
 			                 (long long)p->page, (long long)(pages ? pages : 1));
 		if (rc < 0 || to < 1 || to > pages)
 			continue;
-		rc = cases_pages__html(b, "<a href=\"/staff/cases?scope=%u&amp;stage=%u%r%r", scope,
+		rc = html_appendf(b, "<a href=\"/staff/cases?scope=%u&amp;stage=%u%r%r", scope,
 		                       q->stage ? q->stage : "", q->open_only ? "&amp;open=1" : "",
 		                       q->overdue_only ? "&amp;overdue=1" : "");
 		if (rc == 0)
@@ -380,7 +315,7 @@ int page_staff_cases(struct http_request *req, struct http_response *resp)
 	char total[24];
 	int rc = 0;
 
-	if (cases_pages__actor(&actor, req, resp, &rc))
+	if (http_staff_actor(&actor, req, resp, &rc))
 		return rc;
 	memset(&q, 0, sizeof(q));
 	memset(&page, 0, sizeof(page));
@@ -461,7 +396,7 @@ struct cases_pages_open_form {
 static int cases_pages__option(struct buf *b, const char *value, const char *label,
                                const char *selected)
 {
-	return cases_pages__html(b, "<option value=\"%s\"%r>%s</option>", value,
+	return html_appendf(b, "<option value=\"%s\"%r>%s</option>", value,
 	                         selected && strcmp(selected, value) == 0 ? " selected" : "",
 	                         label);
 }
@@ -478,7 +413,7 @@ static int cases_pages__matter_options(struct buf *b, const struct service_list 
 		if (m->act_type != MATTER_ACT_PENALTY && m->act_type != MATTER_ACT_INSPECTION &&
 		    m->act_type != MATTER_ACT_COERCION)
 			continue;
-		rc = cases_pages__html(b, "<option value=\"%s\"%r>%s（%s · %s）</option>", m->code,
+		rc = html_appendf(b, "<option value=\"%s\"%r>%s（%s · %s）</option>", m->code,
 		                       selected && strcmp(selected, m->code) == 0 ? " selected"
 		                                                                  : "",
 		                       m->name, matter_act_type_label(m->act_type), m->code);
@@ -504,7 +439,7 @@ static int cases_pages__officer_boxes(struct buf *b, const struct service_office
 
 			if ((pass == 0) != own || strcmp(o->status, "revoked") == 0)
 				continue;
-			rc = cases_pages__html(
+			rc = html_appendf(
 			        b,
 			        "<label class=\"check\"><input type=\"checkbox\" "
 			        "name=\"officer_id\" "
@@ -610,7 +545,7 @@ int page_staff_case_new(struct http_request *req, struct http_response *resp)
 	struct cases_pages_open_form f;
 	int rc = 0;
 
-	if (cases_pages__actor(&actor, req, resp, &rc))
+	if (http_staff_actor(&actor, req, resp, &rc))
 		return rc;
 	memset(&f, 0, sizeof(f));
 	return cases_pages__render_open(req, resp, 200, &actor, &f, NULL);
@@ -687,7 +622,7 @@ static int cases_pages__officers(struct buf *b, const struct service_case *sc)
 	for (size_t i = 0; i < sc->officer_count && rc == 0; i++) {
 		const struct store_case_officer *o = &sc->officers[i];
 
-		rc = cases_pages__html(b, "<li>%s <small>执法证 %s%r</small></li>", o->officer.name,
+		rc = html_appendf(b, "<li>%s <small>执法证 %s%r</small></li>", o->officer.name,
 		                       o->officer.cert_no,
 		                       strcmp(o->role, "lead") == 0 ? "（承办人）" : "");
 	}
@@ -715,14 +650,14 @@ static int cases_pages__timeline(struct buf *b, const struct service_case *sc)
 		char at[SX_TIME_DISPLAY_LEN];
 
 		cases_pages__local_time(at, t->at);
-		rc = cases_pages__html(b,
+		rc = html_appendf(b,
 		                       "<li><span class=\"stage\">%s</span> <small>%s · %s</small>",
 		                       cases_pages__stage_label(t->to_stage), at, t->by_name);
 		if (rc == 0 && t->from_stage[0])
-			rc = cases_pages__html(b, "<br><small>自%s转入</small>",
+			rc = html_appendf(b, "<br><small>自%s转入</small>",
 			                       cases_pages__stage_label(t->from_stage));
 		if (rc == 0 && t->reason[0])
-			rc = cases_pages__html(b, "<p class=\"text\">理由：%s</p>", t->reason);
+			rc = html_appendf(b, "<p class=\"text\">理由：%s</p>", t->reason);
 		if (rc == 0)
 			rc = buf_append_str(b, "</li>\n");
 	}
@@ -733,7 +668,7 @@ static int cases_pages__reason_arg(struct buf *b, const char *reason, const char
 {
 	if (cases_pages__empty(reason))
 		return 0;
-	return cases_pages__html(b, "%rreason=%u", first, reason);
+	return html_appendf(b, "%rreason=%u", first, reason);
 }
 
 static int cases_pages__records(struct buf *b, const struct service_case *sc, const char *reason)
@@ -746,11 +681,11 @@ static int cases_pages__records(struct buf *b, const struct service_case *sc, co
 	for (size_t i = 0; i < sc->record_count && rc == 0; i++) {
 		const struct store_case_record *r = &sc->records[i];
 
-		rc = cases_pages__html(b, "<li><a href=\"/api/v1/records/%u/pdf", r->id);
+		rc = html_appendf(b, "<li><a href=\"/api/v1/records/%u/pdf", r->id);
 		if (rc == 0)
 			rc = cases_pages__reason_arg(b, reason, "?");
 		if (rc == 0)
-			rc = cases_pages__html(b, "\">%s</a> %s <small>%s · %s%r</small></li>\n",
+			rc = html_appendf(b, "\">%s</a> %s <small>%s · %s%r</small></li>\n",
 			                       r->title, r->doc_no,
 			                       cases_pages__stage_label(r->stage), r->made_on,
 			                       r->served ? " · 送达文书" : "");
@@ -781,18 +716,18 @@ static int cases_pages__evidence(struct buf *b, const struct service_case *sc, c
 		char size[32];
 
 		snprintf(size, sizeof(size), "%lld", (long long)e->meta.size_bytes);
-		rc = cases_pages__html(b,
+		rc = html_appendf(b,
 		                       "<li><span class=\"tag\">%s</span> %s <small>%s · %s 字节",
 		                       cases_pages__evidence_kind_label(e->meta.kind),
 		                       e->meta.file_name[0] ? e->meta.file_name : e->id,
 		                       cases_pages__stage_label(e->meta.stage), size);
 		if (rc == 0 && e->meta.captured_start[0])
-			rc = cases_pages__html(b, " · 拍摄 %s 至 %s", e->meta.captured_start,
+			rc = html_appendf(b, " · 拍摄 %s 至 %s", e->meta.captured_start,
 			                       e->meta.captured_end);
 		if (rc == 0 && e->meta.place[0])
-			rc = cases_pages__html(b, " · %s", e->meta.place);
+			rc = html_appendf(b, " · %s", e->meta.place);
 		if (rc == 0)
-			rc = cases_pages__html(
+			rc = html_appendf(
 			        b, "</small><br><code class=\"hash\">SHA-256 %s</code>", e->sha256);
 		if (rc == 0 && e->deleted_at[0])
 			rc = buf_append_str(b, " <strong>已按保存期限删除</strong>");
@@ -802,11 +737,11 @@ static int cases_pages__evidence(struct buf *b, const struct service_case *sc, c
 			                             ? "播放或下载"
 			                             : "下载";
 
-			rc = cases_pages__html(b, " <a href=\"/api/v1/evidence/%u/content", e->id);
+			rc = html_appendf(b, " <a href=\"/api/v1/evidence/%u/content", e->id);
 			if (rc == 0)
 				rc = cases_pages__reason_arg(b, reason, "?");
 			if (rc == 0)
-				rc = cases_pages__html(b, "\">%s</a>", action);
+				rc = html_appendf(b, "\">%s</a>", action);
 		}
 		if (rc == 0)
 			rc = buf_append_str(b, "</li>\n");
@@ -824,7 +759,7 @@ static int cases_pages__av(struct buf *b, const struct service_case *sc)
 	for (size_t i = 0; i < sc->av_count && rc == 0; i++) {
 		const struct service_case_av *a = &sc->av[i];
 
-		rc = cases_pages__html(
+		rc = html_appendf(
 		        b, "<li class=\"%r\">%s（%s环节，%r）：<strong>%r</strong></li>\n",
 		        a->met ? "met" : "missing", a->av_name, cases_pages__stage_label(a->stage),
 		        a->full_process ? "全过程录像" : "录音或录像",
@@ -839,7 +774,7 @@ static int cases_pages__av(struct buf *b, const struct service_case *sc)
 static int cases_pages__hidden(struct buf *b, const struct service_actor *actor,
                                const char *view_reason)
 {
-	return cases_pages__html(b,
+	return html_appendf(b,
 	                         "<input type=\"hidden\" name=\"csrf_token\" value=\"%s\">"
 	                         "<input type=\"hidden\" name=\"view_reason\" value=\"%s\">",
 	                         actor->csrf_token, view_reason ? view_reason : "");
@@ -856,30 +791,30 @@ static int cases_pages__moves(struct buf *b, const struct service_case *sc,
 	for (size_t i = 0; i < sc->next_count && rc == 0; i++) {
 		const struct service_case_next *n = &sc->next[i];
 
-		rc = cases_pages__html(b,
+		rc = html_appendf(b,
 		                       "<form method=\"post\" class=\"move%r\" "
 		                       "action=\"/staff/cases/%u/move\" data-to=\"%s\">",
 		                       n->allowed ? "" : " blocked", sc->c.id, n->stage);
 		if (rc == 0)
 			rc = cases_pages__hidden(b, actor, view_reason);
 		if (rc == 0)
-			rc = cases_pages__html(b,
+			rc = html_appendf(b,
 			                       "<input type=\"hidden\" name=\"to\" value=\"%s\">"
 			                       "<input type=\"hidden\" name=\"expected_stage\" "
 			                       "value=\"%s\">",
 			                       n->stage, sc->c.stage);
 		if (rc == 0 && n->needs_reason && n->allowed)
-			rc = cases_pages__html(
+			rc = html_appendf(
 			        b, "<label>理由（必填）<textarea name=\"reason\" rows=\"3\" "
 			           "maxlength=\"1000\" required></textarea></label>");
 		if (rc == 0)
-			rc = cases_pages__html(b, "<button type=\"submit\"%r>%s → %s</button>",
+			rc = html_appendf(b, "<button type=\"submit\"%r>%s → %s</button>",
 			                       n->allowed ? "" : " disabled aria-disabled=\"true\"",
 			                       cases_pages__stage_label(sc->c.stage), n->label);
 		if (rc == 0 && n->needs_agency_head && n->allowed)
 			rc = buf_append_str(b, "<small class=\"hint\">须由机关负责人决定</small>");
 		if (rc == 0 && !n->allowed)
-			rc = cases_pages__html(b, "<p class=\"blocked-reason\">%s</p>",
+			rc = html_appendf(b, "<p class=\"blocked-reason\">%s</p>",
 			                       n->blocked_message);
 		if (rc == 0)
 			rc = buf_append_str(b, "</form>\n");
@@ -935,7 +870,7 @@ static int cases_pages__exempt_options(struct buf *b, const struct service_case 
 	for (size_t i = 0; i < sc->av_count && rc == 0; i++) {
 		if (sc->av[i].met || sc->av[i].exempted)
 			continue;
-		rc = cases_pages__html(b, "<option value=\"%s\">%s（%s）</option>", sc->av[i].stage,
+		rc = html_appendf(b, "<option value=\"%s\">%s（%s）</option>", sc->av[i].stage,
 		                       cases_pages__stage_label(sc->av[i].stage),
 		                       sc->av[i].av_name);
 		(*count)++;
@@ -948,16 +883,16 @@ static int cases_pages__deadline(struct buf *b, const struct service_case *sc)
 	char days[24];
 
 	if (sc->c.decided_on[0])
-		return cases_pages__html(b, "已于 %s 作出决定", sc->c.decided_on);
+		return html_appendf(b, "已于 %s 作出决定", sc->c.decided_on);
 	if (!sc->has_deadline)
 		return buf_append_str(b, "无法定办案期限");
 	if (sc->overdue) {
 		snprintf(days, sizeof(days), "%d", sc->days_left < 0 ? -sc->days_left : 0);
-		return cases_pages__html(b, "%s <strong class=\"overdue\">已超期 %s 天</strong>",
+		return html_appendf(b, "%s <strong class=\"overdue\">已超期 %s 天</strong>",
 		                         sc->c.due_on, days);
 	}
 	snprintf(days, sizeof(days), "%d", sc->days_left);
-	return cases_pages__html(b, "%s <span class=\"%r\">（剩余 %s 天）</span>", sc->c.due_on,
+	return html_appendf(b, "%s <span class=\"%r\">（剩余 %s 天）</span>", sc->c.due_on,
 	                         sc->days_left <= 7 ? "overdue" : "days-left", days);
 }
 
@@ -1130,7 +1065,7 @@ int page_staff_case(struct http_request *req, struct http_response *resp)
 	const char *case_id = http_request_param(req, "id");
 	int rc = 0;
 
-	if (cases_pages__actor(&actor, req, resp, &rc))
+	if (http_staff_actor(&actor, req, resp, &rc))
 		return rc;
 	memset(&v, 0, sizeof(v));
 	v.view_reason = http_request_query(req, "reason");
@@ -1280,40 +1215,40 @@ static int cases_pages__field(struct buf *b, const struct doctemplate_field *fd,
 	         fd->max_chars > 0                  ? fd->max_chars
 	         : fd->type == DOCTEMPLATE_TEXTAREA ? DOCTEMPLATE_TEXTAREA_DEFAULT_CHARS
 	                                            : DOCTEMPLATE_TEXT_DEFAULT_CHARS);
-	rc = cases_pages__html(b, "<label>%s%r%r", fd->label,
+	rc = html_appendf(b, "<label>%s%r%r", fd->label,
 	                       fd->type == DOCTEMPLATE_MONEY ? "（元）" : "", req_mark);
 	if (rc < 0)
 		return rc;
 	switch (fd->type) {
 	case DOCTEMPLATE_TEXTAREA:
-		rc = cases_pages__html(b,
+		rc = html_appendf(b,
 		                       "<textarea name=\"f_%s\" rows=\"5\" maxlength=\"%s\"%r>%s"
 		                       "</textarea>",
 		                       fd->name, max, req_attr, value);
 		break;
 	case DOCTEMPLATE_DATE:
-		rc = cases_pages__html(b, "<input type=\"date\" name=\"f_%s\" value=\"%s\"%r>",
+		rc = html_appendf(b, "<input type=\"date\" name=\"f_%s\" value=\"%s\"%r>",
 		                       fd->name, value, req_attr);
 		break;
 	case DOCTEMPLATE_DATETIME:
-		rc = cases_pages__html(
+		rc = html_appendf(
 		        b, "<input type=\"datetime-local\" name=\"f_%s\" value=\"%s\"%r>", fd->name,
 		        value, req_attr);
 		break;
 	case DOCTEMPLATE_MONEY:
-		rc = cases_pages__html(b,
+		rc = html_appendf(b,
 		                       "<input type=\"text\" inputmode=\"decimal\" name=\"f_%s\" "
 		                       "value=\"%s\" pattern=\"[0-9]+([.][0-9]{1,2})?\"%r>",
 		                       fd->name, value, req_attr);
 		break;
 	case DOCTEMPLATE_NUMBER:
-		rc = cases_pages__html(b,
+		rc = html_appendf(b,
 		                       "<input type=\"number\" min=\"0\" step=\"1\" name=\"f_%s\" "
 		                       "value=\"%s\"%r>",
 		                       fd->name, value, req_attr);
 		break;
 	case DOCTEMPLATE_CHOICE:
-		rc = cases_pages__html(b,
+		rc = html_appendf(b,
 		                       "<select name=\"f_%s\"%r><option value=\"\">请选择</option>",
 		                       fd->name, req_attr);
 		for (size_t i = 0; i < fd->choice_count && rc == 0; i++)
@@ -1322,14 +1257,14 @@ static int cases_pages__field(struct buf *b, const struct doctemplate_field *fd,
 			rc = buf_append_str(b, "</select>");
 		break;
 	default:
-		rc = cases_pages__html(b,
+		rc = html_appendf(b,
 		                       "<input type=\"text\" name=\"f_%s\" value=\"%s\" "
 		                       "maxlength=\"%s\"%r>",
 		                       fd->name, value, max, req_attr);
 		break;
 	}
 	if (rc == 0 && fd->help[0])
-		rc = cases_pages__html(b, "<small class=\"hint\">%s</small>", fd->help);
+		rc = html_appendf(b, "<small class=\"hint\">%s</small>", fd->help);
 	return rc ? rc : buf_append_str(b, "</label>\n");
 }
 
@@ -1355,7 +1290,7 @@ static int cases_pages__act_officers(struct buf *b, struct http_request *req,
 		const struct store_case_officer *o = &sc->officers[i];
 		bool on = f->form ? cases_pages__in(checked, checked_count, o->officer_id) : true;
 
-		rc = cases_pages__html(b,
+		rc = html_appendf(b,
 		                       "<label class=\"check\"><input type=\"checkbox\" "
 		                       "name=\"officer_id\" value=\"%s\"%r> %s <small>执法证 %s"
 		                       "</small></label>\n",
@@ -1375,7 +1310,7 @@ static int cases_pages__act_officers(struct buf *b, struct http_request *req,
 				on_case = strcmp(sc->officers[k].officer_id, o->id) == 0;
 			if (on_case || strcmp(o->status, "active") != 0)
 				continue;
-			rc = cases_pages__html(
+			rc = html_appendf(
 			        b,
 			        "<label class=\"check\"><input type=\"checkbox\" "
 			        "name=\"officer_id\" value=\"%s\"%r> %s <small>执法证 "
@@ -1471,7 +1406,7 @@ int page_staff_record_new(struct http_request *req, struct http_response *resp)
 	const char *reason = http_request_query(req, "reason");
 	int rc = 0;
 
-	if (cases_pages__actor(&actor, req, resp, &rc))
+	if (http_staff_actor(&actor, req, resp, &rc))
 		return rc;
 	memset(&f, 0, sizeof(f));
 	sx_error_clear(&err);

@@ -20,6 +20,12 @@ int http_session_actor(struct service_actor *out, struct http_request *req, stru
 int http_session_actor_for_write(struct service_actor *out, struct http_request *req,
 				 struct sx_error *err);
 
+/* The actor of a staff page. Returns 1 when the answer is already made — a
+ * redirect to /staff/login without a live session, an error page otherwise —
+ * with its result in *rc; 0 to go on. */
+int http_staff_actor(struct service_actor *actor, struct http_request *req,
+		     struct http_response *resp, int *rc);
+
 /* api.c */
 /* The per-client limit of public lookups (亮证, the party's 文书查验; serve
  * --verify-per-minute): 0 when the client may proceed; otherwise *limited is

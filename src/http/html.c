@@ -1,6 +1,7 @@
 /* http/html — see html.h. */
 #include "http/html.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #define HTML_NUMBER_MAX_DIGITS 9
@@ -103,3 +104,50 @@ int html_pager(struct buf *b, const char *path, const char *agency, const char *
 		return rc;
 	return buf_append_str(b, "</nav>");
 }
+
+int html_appendf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	const char *p = fmt, *lit = fmt;
+	int rc = 0;
+
+	va_start(ap, fmt);
+	while (*p && rc == 0) {
+		if (*p != '%') {
+			p++;
+			continue;
+		}
+		if (p > lit && (rc = buf_append(b, lit, (size_t)(p - lit))) < 0)
+			break;
+		switch (p[1]) {
+		case 's':
+			rc = html_text(b, va_arg(ap, const char *));
+			break;
+		case 'u':
+			rc = html_url_value(b, va_arg(ap, const char *));
+			break;
+		case 'r': {
+			const char *raw = va_arg(ap, const char *);
+
+			rc = raw ? buf_append_str(b, raw) : 0;
+			break;
+		}
+		case 'd':
+			rc = buf_appendf(b, "%d", va_arg(ap, int));
+			break;
+		case 'D':
+			rc = buf_appendf(b, "%lld", (long long)va_arg(ap, int64_t));
+			break;
+		default:
+			rc = buf_append_char(b, '%');
+			break;
+		}
+		p += p[1] ? 2 : 1;
+		lit = p;
+	}
+	if (rc == 0 && p > lit)
+		rc = buf_append(b, lit, (size_t)(p - lit));
+	va_end(ap);
+	return rc;
+}
+

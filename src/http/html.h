@@ -42,4 +42,13 @@ int html_page_arg(int64_t *out, const char *text, int64_t absent, struct sx_erro
 int html_pager(struct buf *b, const char *path, const char *agency, const char *q, int64_t page,
 	       int64_t page_size, int64_t total);
 
+/*
+ * Appends fmt to b, where %s is a string HTML-escaped (NULL = nothing), %u a
+ * string percent-encoded for a URL part, %r a trusted fragment the caller
+ * built (appended as is), %d an int, %D an int64_t and %% a percent sign.
+ * Safe by default: only %r appends unescaped text. Returns 0 or the first
+ * buf error.
+ */
+int html_appendf(struct buf *b, const char *fmt, ...);
+
 #endif

@@ -385,23 +385,6 @@ int page_officer_photo(struct http_request *req, struct http_response *resp)
 
 /* ---- staff pages ---- */
 
-/* Resolves the session of a staff page. Returns 1 when the answer is already
- * made (a redirect to the login or an error page), 0 to go on. */
-static int officers__page_actor(struct service_actor *actor, struct http_request *req,
-				struct http_response *resp, int *rc)
-{
-	struct sx_error err;
-
-	sx_error_clear(&err);
-	if (http_session_actor(actor, req, &err) == 0)
-		return 0;
-	if (err.rc == SX_EAUTH)
-		*rc = http_respond_redirect(resp, req, "/staff/login");
-	else
-		*rc = http_respond_error(resp, req, &err);
-	return 1;
-}
-
 static int officers__rows(struct buf *b, const struct service_officer_staff_page *p)
 {
 	int rc = 0;
@@ -480,7 +463,7 @@ int page_staff_officers(struct http_request *req, struct http_response *resp)
 	char total[32];
 	int rc = 0;
 
-	if (officers__page_actor(&actor, req, resp, &rc))
+	if (http_staff_actor(&actor, req, resp, &rc))
 		return rc;
 	memset(&page, 0, sizeof(page));
 	sx_error_clear(&err);
@@ -571,7 +554,7 @@ int page_staff_officer(struct http_request *req, struct http_response *resp)
 	struct sx_error err;
 	int rc = 0;
 
-	if (officers__page_actor(&actor, req, resp, &rc))
+	if (http_staff_actor(&actor, req, resp, &rc))
 		return rc;
 	sx_error_clear(&err);
 	if (service_officer_staff_get(&officer, req->app->svc, &actor,
@@ -599,7 +582,7 @@ int page_staff_officer_reveal(struct http_request *req, struct http_response *re
 	struct sx_error err;
 	int rc = 0;
 
-	if (officers__page_actor(&actor, req, resp, &rc))
+	if (http_staff_actor(&actor, req, resp, &rc))
 		return rc;
 	sx_error_clear(&err);
 	if (officers__form(&form, req, &actor, &err) < 0 ||
@@ -619,7 +602,7 @@ int page_staff_officer_status(struct http_request *req, struct http_response *re
 	const char *location;
 	int rc = 0;
 
-	if (officers__page_actor(&actor, req, resp, &rc))
+	if (http_staff_actor(&actor, req, resp, &rc))
 		return rc;
 	sx_error_clear(&err);
 	if (officers__form(&form, req, &actor, &err) < 0)

@@ -62,22 +62,6 @@ struct staff_import_view {
 	const struct import_report *report; /* the rows of a rejected file; NULL = none */
 };
 
-/* The session's actor, or an answer already made (redirect or error page): then 1. */
-static int staff_import__actor(struct service_actor *actor, struct http_request *req,
-			       struct http_response *resp, int *rc)
-{
-	struct sx_error err;
-
-	sx_error_clear(&err);
-	if (http_session_actor(actor, req, &err) == 0)
-		return 0;
-	if (err.rc == SX_EAUTH)
-		*rc = http_respond_redirect(resp, req, "/staff/login");
-	else
-		*rc = http_respond_error(resp, req, &err);
-	return 1;
-}
-
 /* "1 MiB（1048576 字节）" for the page's note on the size limit. */
 static void staff_import__limit_text(char *out, size_t size, size_t bytes)
 {
@@ -185,7 +169,7 @@ int page_staff_import_form(struct http_request *req, struct http_response *resp)
 	struct service_actor actor;
 	int rc = 0;
 
-	if (staff_import__actor(&actor, req, resp, &rc))
+	if (http_staff_actor(&actor, req, resp, &rc))
 		return rc;
 	memset(&view, 0, sizeof(view));
 	view.kind = staff_import__default_kind(&actor);
@@ -261,7 +245,7 @@ int page_staff_import_submit(struct http_request *req, struct http_response *res
 	size_t imported = 0;
 	int rc = 0, status = 200;
 
-	if (staff_import__actor(&actor, req, resp, &rc))
+	if (http_staff_actor(&actor, req, resp, &rc))
 		return rc;
 	memset(&result, 0, sizeof(result));
 	memset(&view, 0, sizeof(view));
