@@ -497,9 +497,10 @@ static int cases__fill(struct service_case *sc, struct case_ctx *cx, struct stor
 	struct casefile_state state;
 	struct matter m;
 	enum casefile_stage next[CASEFILE_STAGE_COUNT];
+	struct sx_error gate;
 	size_t n = 0, i;
 	char today[11];
-	int rc;
+	int rc, gate_rc;
 
 	memset(&m, 0, sizeof(m));
 	memset(sc, 0, sizeof(*sc));
@@ -532,8 +533,19 @@ static int cases__fill(struct service_case *sc, struct case_ctx *cx, struct stor
 		goto done;
 	if ((rc = cases__av_requirements(&sc->av, &sc->av_count, &m, state.kind, err)) < 0)
 		goto done;
-	if ((rc = cases__recording_gate(sc, NULL, err)) < 0)
+	/*
+	 * The recording gate of the stage the case is in: the same for every move
+	 * out of it, so it is checked once here (this also fills sc->av's met
+	 * flags); a blocked gate is SX_ECONFLICT, anything else a failure.
+	 */
+	sx_error_clear(&gate);
+	gate_rc = cases__recording_gate(sc, sc->c.stage, &gate);
+	if (gate_rc < 0 && gate_rc != SX_ECONFLICT) {
+		rc = gate_rc;
+		if (err)
+			*err = gate;
 		goto done;
+	}
 	cases__today(today);
 	sc->has_deadline = sc->c.due_on[0] != '\0';
 	if (sc->has_deadline && !sc->c.decided_on[0]) {
@@ -552,8 +564,11 @@ static int cases__fill(struct service_case *sc, struct case_ctx *cx, struct stor
 		x->needs_reason = casefile_transition_needs_reason(state.kind, state.procedure,
 								   state.stage, next[i]);
 		x->needs_agency_head = cases__needs_head(state.stage, next[i]);
-		x->allowed = casefile_transition_check(&state, next[i], "理由", &why) == 0 &&
-			     cases__recording_gate(sc, sc->c.stage, &why) == 0;
+		x->allowed = casefile_transition_check(&state, next[i], "理由", &why) == 0;
+		if (x->allowed && gate_rc < 0) {
+			x->allowed = false;
+			why = gate;
+		}
 		if (x->allowed && !cases__may_move(actor, cx, state.stage, next[i])) {
 			x->allowed = false;
 			sx_error_set(&why, SX_EPERM, x->needs_agency_head ? "agency_head_required"
