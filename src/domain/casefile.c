@@ -12,6 +12,10 @@
  *   - Checks run from the cheapest to understand to the most specific: bad
  *     values, then the final stage, then the table, then gates, then the
  *     reason. A person is told the first thing to fix.
+ *   - Of the gates of one row, those that choose the way (major or not, a
+ *     hearing or not) come before those that wait for the review: a case
+ *     without a hearing that asks LEGAL_REVIEW → DECISION is told to go to
+ *     NOTICE, not to wait for a review that would not open the move either.
  */
 #include "domain/casefile.h"
 
@@ -32,6 +36,8 @@ enum {
 	TR_REVIEW_PASSED = 1 << 3,   /* needs review_passed, else review_required */
 	TR_HEARING_ONLY = 1 << 4,    /* only with a hearing requested, else hearing_not_requested */
 	TR_NO_HEARING_ONLY = 1 << 5, /* only without one, else hearing_required */
+	TR_MAJOR_REVIEWED = 1 << 6,  /* a major case needs review_passed, else
+				      * review_required; a non-major case passes */
 };
 
 struct transition {
@@ -60,13 +66,23 @@ static const struct transition transitions[] = {
 	{PEN_G, CASEFILE_STAGE_EXAMINATION, CASEFILE_STAGE_NOTICE, TR_NOT_MAJOR_ONLY},
 	{PEN_G, CASEFILE_STAGE_EXAMINATION, CASEFILE_STAGE_CLOSED, TR_REASON},
 	{PEN_G, CASEFILE_STAGE_LEGAL_REVIEW, CASEFILE_STAGE_NOTICE, TR_REVIEW_PASSED},
+	/* 第五十八条第一款第二项: a case that went through a hearing is reviewed
+	 * after it, before the decision; without a hearing the way out of the
+	 * review is NOTICE (第四十四条: 告知 comes before the decision). */
+	{PEN_G, CASEFILE_STAGE_LEGAL_REVIEW, CASEFILE_STAGE_DECISION,
+	 TR_HEARING_ONLY | TR_REVIEW_PASSED},
 	{PEN_G, CASEFILE_STAGE_LEGAL_REVIEW, CASEFILE_STAGE_EXAMINATION, TR_REASON},
-	/* 第四十四条, 第六十三条: 告知; 第六十四条: 听证 when the party asks for it. */
+	/* 第四十四条, 第六十三条: 告知; 第六十四条: 听证 when the party asks for it.
+	 * 第五十八条: a major case is decided only on the draft the review approved,
+	 * so a draft changed after the review closes the way to DECISION. */
 	{PEN_G, CASEFILE_STAGE_NOTICE, CASEFILE_STAGE_HEARING, TR_HEARING_ONLY},
-	{PEN_G, CASEFILE_STAGE_NOTICE, CASEFILE_STAGE_DECISION, TR_NO_HEARING_ONLY},
+	{PEN_G, CASEFILE_STAGE_NOTICE, CASEFILE_STAGE_DECISION,
+	 TR_NO_HEARING_ONLY | TR_MAJOR_REVIEWED},
 	/* 第四十五条: facts raised in 陈述、申辩 are examined again. */
 	{PEN_G, CASEFILE_STAGE_NOTICE, CASEFILE_STAGE_EXAMINATION, TR_REASON},
-	{PEN_G, CASEFILE_STAGE_HEARING, CASEFILE_STAGE_DECISION, 0},
+	{PEN_G, CASEFILE_STAGE_HEARING, CASEFILE_STAGE_DECISION, TR_MAJOR_REVIEWED},
+	/* 第五十八条第一款第二项: 经过听证程序 — the review after the hearing. */
+	{PEN_G, CASEFILE_STAGE_HEARING, CASEFILE_STAGE_LEGAL_REVIEW, TR_MAJOR_ONLY},
 	{PEN_G, CASEFILE_STAGE_HEARING, CASEFILE_STAGE_EXAMINATION, TR_REASON},
 	/* 第六十一条: 送达. */
 	{PEN_G, CASEFILE_STAGE_DECISION, CASEFILE_STAGE_SERVICE, 0},
@@ -321,30 +337,56 @@ static int not_allowed(struct sx_error *err, const struct casefile_state *s,
 			     stage_words[to].code);
 }
 
-/* Checks the gate flags of row t against the case; 0 when every gate is open. */
+/*
+ * Checks the gate flags of row t against the case; 0 when every gate is open.
+ * The gates that choose the way (major or not, hearing or not) run before
+ * those that wait for the review; the words depend on the row, since one flag
+ * guards moves out of different stages.
+ */
 static int gates_check(const struct transition *t, const struct casefile_state *s,
 		       struct sx_error *err)
 {
+	bool from_hearing = t->from == CASEFILE_STAGE_HEARING;
+
 	if ((t->flags & TR_MAJOR_ONLY) && !s->major)
 		return sx_error_set(err, SX_ECONFLICT, "review_not_applicable",
-				    "本案不是重大执法决定，不进行法制审核，请直接转到告知；"
-				    "如属重大执法决定，请先更正案件认定");
+				    from_hearing
+					    ? "本案未认定为重大执法决定，不进行法制审核；经过听证程序的"
+					      "案件属于重大执法决定（《行政处罚法》第五十八条第一款"
+					      "第二项），请先更正案件认定"
+					    : "本案不是重大执法决定，不进行法制审核，请直接转到告知；"
+					      "如属重大执法决定，请先更正案件认定");
 	if ((t->flags & TR_NOT_MAJOR_ONLY) && s->major)
 		return sx_error_set(err, SX_ECONFLICT, "review_required",
 				    "本案属于重大执法决定，告知前必须经过法制审核"
 				    "（《行政处罚法》第五十八条），请先转到法制审核");
-	if ((t->flags & TR_REVIEW_PASSED) && !s->review_passed)
-		return sx_error_set(err, SX_ECONFLICT, "review_required",
-				    "法制审核尚未同意，不能进入告知（《行政处罚法》第五十八条），"
-				    "请待审核同意，或退回审查修改");
 	if ((t->flags & TR_HEARING_ONLY) && !s->hearing_requested)
 		return sx_error_set(err, SX_ECONFLICT, "hearing_not_requested",
-				    "当事人未申请听证，不能进入听证；如当事人已在告知后五日内申请"
-				    "（《行政处罚法》第六十四条），请先登记听证申请");
+				    t->to == CASEFILE_STAGE_HEARING
+					    ? "当事人未申请听证，不能进入听证；如当事人已在告知后五日内"
+					      "申请（《行政处罚法》第六十四条），请先登记听证申请"
+					    : "当事人未申请听证，法制审核后应先告知当事人"
+					      "（《行政处罚法》第四十四条），不能直接作出决定，"
+					      "请转到告知");
 	if ((t->flags & TR_NO_HEARING_ONLY) && s->hearing_requested)
 		return sx_error_set(err, SX_ECONFLICT, "hearing_required",
 				    "当事人已申请听证，作出决定前必须组织听证"
 				    "（《行政处罚法》第六十四条），请先转到听证");
+	if ((t->flags & TR_REVIEW_PASSED) && !s->review_passed)
+		return sx_error_set(err, SX_ECONFLICT, "review_required",
+				    t->to == CASEFILE_STAGE_NOTICE
+					    ? "法制审核尚未同意，不能进入告知（《行政处罚法》第五十八条），"
+					      "请待审核同意，或退回审查修改"
+					    : "法制审核尚未同意，不能作出决定（《行政处罚法》第五十八条），"
+					      "请待审核同意，或退回审查修改");
+	if ((t->flags & TR_MAJOR_REVIEWED) && s->major && !s->review_passed)
+		return sx_error_set(err, SX_ECONFLICT, "review_required",
+				    from_hearing
+					    ? "重大执法决定须经法制审核同意当前决定草稿后才能作出决定"
+					      "（《行政处罚法》第五十八条），请先转到法制审核"
+					    : "重大执法决定须经法制审核同意当前决定草稿后才能作出决定"
+					      "（《行政处罚法》第五十八条）；审核后草稿有改动的，"
+					      "请退回审查后重新提交法制审核");
 	return 0;
 }
 

@@ -18,7 +18,18 @@
  *                                   第六十三条 (听证权利)
  *       → [HEARING 听证]             第六十四条: when the party asked for one it
  *                                   must be held; otherwise it may not be
- *       → DECISION 决定 → SERVICE 送达 (第六十一条) → EXECUTION 执行
+ *         → [LEGAL_REVIEW 法制审核]  第五十八条第一款第二项: a case that went
+ *                                   through a hearing (经过听证程序) is major and
+ *                                   is reviewed after it: HEARING → LEGAL_REVIEW
+ *                                   for a major case only; LEGAL_REVIEW →
+ *                                   DECISION needs review_passed and a hearing
+ *                                   requested (without one the way out of the
+ *                                   review is NOTICE: 第四十四条 告知 comes first)
+ *       → DECISION 决定              第五十八条: a major case is decided only with
+ *                                   review_passed, from NOTICE and from HEARING
+ *                                   alike — a draft changed after the review
+ *                                   (even in NOTICE or HEARING) closes the way
+ *       → SERVICE 送达 (第六十一条) → EXECUTION 执行
  *       → CLOSED 结案 → ARCHIVED 归档 (final)
  *     besides, each with a non-empty reason (R):
  *       INVESTIGATION → CLOSED (R)   第五十七条第一款第二、三、四项: 不予行政处罚 /
@@ -47,10 +58,12 @@
  * U+00A0 and U+3000 (全角空格).
  *
  * What it does not do: it keeps no history and does not set the gate flags of
- * struct casefile_state — the service sets `major` from the matter, records
- * the hearing request and the outcome of the legal review. When a case goes
- * back to EXAMINATION the service must clear review_passed, since the draft
- * the review approved is no longer the current one.
+ * struct casefile_state — the service sets `major` from the matter (and, by
+ * 第五十八条第一款第二项, once a hearing has been held), records the hearing
+ * request and the outcome of the legal review. review_passed must mean "the
+ * latest review concluded 同意 on the current draft": when a case goes back
+ * to EXAMINATION, or the draft changes after the review, the service must
+ * clear it, since the draft the review approved is no longer the current one.
  */
 #ifndef SX_DOMAIN_CASEFILE_H
 #define SX_DOMAIN_CASEFILE_H
@@ -113,7 +126,8 @@ struct casefile_state {
 	enum casefile_kind kind;
 	enum casefile_procedure procedure;
 	enum casefile_stage stage;   /* the current stage */
-	bool major;                  /* 重大执法决定: needs LEGAL_REVIEW (第五十八条) */
+	bool major;                  /* 重大执法决定: needs LEGAL_REVIEW (第五十八条;
+				      * 第一款第二项: also once heard) */
 	bool hearing_requested;      /* the party asked for a hearing in time
 				      * (第六十四条第一项: 五日内) */
 	bool review_passed;          /* the latest legal review concluded 同意 on the
@@ -133,13 +147,21 @@ struct casefile_state {
  *   SX_ECONFLICT "stage_final"            s->stage is ARCHIVED
  *   SX_ECONFLICT "transition_not_allowed" no table row; the message names both
  *                                         stages and the ones allowed next
- *   SX_ECONFLICT "review_required"        major case EXAMINATION → NOTICE, or
- *                                         LEGAL_REVIEW → NOTICE without review_passed
- *   SX_ECONFLICT "review_not_applicable"  non-major case into LEGAL_REVIEW
+ *   then the gates of the row, first those that choose the way:
+ *   SX_ECONFLICT "review_not_applicable"  non-major case into LEGAL_REVIEW (from
+ *                                         EXAMINATION or HEARING)
+ *   SX_ECONFLICT "review_required"        major case EXAMINATION → NOTICE
+ *   SX_ECONFLICT "hearing_not_requested"  NOTICE → HEARING or LEGAL_REVIEW →
+ *                                         DECISION without a request
  *   SX_ECONFLICT "hearing_required"       NOTICE → DECISION with a hearing requested
- *   SX_ECONFLICT "hearing_not_requested"  NOTICE → HEARING without a request
+ *   then those that wait for the review (第五十八条):
+ *   SX_ECONFLICT "review_required"        without review_passed: LEGAL_REVIEW →
+ *                                         NOTICE or → DECISION, and a major case
+ *                                         NOTICE → DECISION or HEARING → DECISION
  *   SX_ECONFLICT "reason_required"        the row needs a reason and none was given
- * Checked in that order, so a gate is reported before a missing reason.
+ * Checked in that order, so a gate is reported before a missing reason, and a
+ * move the case may not take at all (e.g. LEGAL_REVIEW → DECISION without a
+ * hearing) before a review it would still wait for.
  */
 int casefile_transition_check(const struct casefile_state *s, enum casefile_stage to,
 			      const char *reason, struct sx_error *err);

@@ -62,6 +62,46 @@ static int cases_api__set(json_t *obj, const char *key, json_t *value)
 	return value ? json_object_set_new(obj, key, value) : -1;
 }
 
+/* Where the case stands in the legal review (docs/reviews.md): the gate's inputs and the
+ * sign-off chain. */
+static json_t *cases_api__review(const struct service_case_review *rv)
+{
+	json_t *o = json_pack("{s:b,s:b,s:s,s:b,s:b,s:b,s:I,s:{s:s,s:s,s:s,s:s,s:s}}", "applicable",
+			      rv->applicable, "major", rv->major, "major_reasons", rv->major_reasons,
+			      "review_passed", rv->review_passed, "discussion_required",
+			      rv->discussion_required, "discussion_done", rv->discussion_done,
+			      "discussion_count", (json_int_t)rv->discussion_count, "chain",
+			      "submitted_by", rv->submitted_by, "pre_reviewed_by",
+			      rv->pre_reviewed_by, "reviewed_by", rv->reviewed_by, "discussed_by",
+			      rv->discussed_by, "approved_by", rv->approved_by);
+
+	if (o && rv->has_draft &&
+	    cases_api__set(o, "draft",
+			   json_pack("{s:s,s:I,s:s,s:s,s:I,s:I,s:I,s:b,s:b,s:b,s:s,s:s}", "id",
+				     rv->draft.id, "version", (json_int_t)rv->draft.version,
+				     "body_sha256", rv->draft.body_sha256, "acts", rv->draft.acts,
+				     "fine_fen", (json_int_t)rv->draft.fine_fen, "confiscation_fen",
+				     (json_int_t)rv->draft.confiscation_fen, "coercion_value_fen",
+				     (json_int_t)rv->draft.coercion_value_fen, "public_interest",
+				     rv->draft.public_interest, "complex", rv->draft.complex,
+				     "multi_agency", rv->draft.multi_agency, "created_at",
+				     rv->draft.created_at, "created_by_name",
+				     rv->draft.created_by_name)) < 0)
+		goto fail;
+	if (o && rv->has_review &&
+	    cases_api__set(o, "latest_review",
+			   json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s}", "id", rv->review.id, "seq",
+				     (json_int_t)rv->review.seq, "status", rv->review.status,
+				     "conclusion", rv->review.conclusion, "due_on",
+				     rv->review.due_on, "draft_id", rv->review.draft_id,
+				     "opinion_record_id", rv->review.opinion_record_id)) < 0)
+		goto fail;
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
 static json_t *cases_api__case(const struct service_case *sc)
 {
 	json_t *o = cases_api__row(&sc->c), *arr;
@@ -168,6 +208,8 @@ static json_t *cases_api__case(const struct service_case *sc)
 		if (json_array_append_new(arr, x) < 0)
 			goto fail;
 	}
+	if (cases_api__set(o, "review", cases_api__review(&sc->review)) < 0)
+		goto fail;
 	return o;
 fail:
 	json_decref(o);

@@ -44,6 +44,7 @@
 #include "http/cases_pages.h"
 #include "http/handlers.h"
 #include "http/html.h"
+#include "http/reviews_handlers.h"
 #include "http/template.h"
 #include "service/auth.h"
 #include "service/cases.h"
@@ -902,7 +903,7 @@ static int cases_pages__render_case(struct http_request *req, struct http_respon
                                     const struct cases_pages_case_view *v)
 {
 	struct buf deadline, officers, timeline, records, evidence, av, moves, templates, stages,
-	        exempt, hidden;
+	        exempt, hidden, review;
 	struct sx_error err;
 	size_t template_count = 0, exempt_count = 0;
 	bool head = actor->role == ACCOUNT_ROLE_AGENCY_HEAD;
@@ -920,6 +921,7 @@ static int cases_pages__render_case(struct http_request *req, struct http_respon
 	buf_init(&stages, CASES_PAGES_FRAGMENT_MAX);
 	buf_init(&exempt, CASES_PAGES_FRAGMENT_MAX);
 	buf_init(&hidden, CASES_PAGES_FRAGMENT_MAX);
+	buf_init(&review, CASES_PAGES_FRAGMENT_MAX);
 	if ((rc = cases_pages__deadline(&deadline, sc)) == 0 &&
 	    (rc = cases_pages__officers(&officers, sc)) == 0 &&
 	    (rc = cases_pages__timeline(&timeline, sc)) == 0 &&
@@ -931,7 +933,9 @@ static int cases_pages__render_case(struct http_request *req, struct http_respon
 	                                        &template_count)) == 0 &&
 	    (rc = cases_pages__visited_stage_options(&stages, sc)) == 0 &&
 	    (rc = cases_pages__exempt_options(&exempt, sc, &exempt_count)) == 0 &&
-	    (rc = cases_pages__hidden(&hidden, actor, v->view_reason)) == 0) {
+	    (rc = cases_pages__hidden(&hidden, actor, v->view_reason)) == 0 &&
+	    (rc = reviews_pages_case_section(&review, actor, sc->c.id, sc->c.stage,
+	                                     sc->actor_on_case, &sc->review, v->view_reason)) == 0) {
 		struct template_var vars[] = {
 		        {"title", sc->c.case_no},
 		        {"user_name", actor->display_name},
@@ -963,6 +967,7 @@ static int cases_pages__render_case(struct http_request *req, struct http_respon
 		        {"evidence", evidence.data},
 		        {"av", av.data},
 		        {"moves", moves.data},
+		        {"review_section", review.data},
 		        {"template_options", template_count ? templates.data : ""},
 		        {"stage_options", stages.data},
 		        {"hidden", hidden.data},
@@ -1000,6 +1005,7 @@ static int cases_pages__render_case(struct http_request *req, struct http_respon
 	buf_free(&stages);
 	buf_free(&exempt);
 	buf_free(&hidden);
+	buf_free(&review);
 	return rc;
 }
 
@@ -1012,6 +1018,8 @@ static const char *cases_pages__done_notice(const char *done)
 	        {"extend", "已延长办案期限。"},
 	        {"hearing", "已登记当事人的听证申请。"},
 	        {"record", "文书已制作。"},
+	        {"draft", "决定草案已保存。"},
+	        {"discussion", "集体讨论记录已保存。"},
 	};
 
 	for (size_t i = 0; done && i < sizeof(notices) / sizeof(notices[0]); i++)

@@ -119,8 +119,11 @@ int http_json_string(const char **out, size_t *len, json_t *obj, const char *fie
  * Parses an application/x-www-form-urlencoded body into fields (pool memory).
  * SX_EUNSUPPORTED for another content type, SX_EINVALID for bad escapes.
  */
+/* Fields of one form: the longest (the draft decision: 17 template fields, 12 act boxes, amounts,
+ * flags, note, CSRF token, 调阅理由) stays well below it. */
+#define HTTP_FORM_MAX_FIELDS 64
 struct http_form {
-	struct http_param fields[32];
+	struct http_param fields[HTTP_FORM_MAX_FIELDS];
 	size_t count;
 };
 int http_request_form(struct http_form *out, const struct http_request *req,

@@ -12,6 +12,7 @@
 #include "http/lists_handlers.h"
 #include "http/officers_handlers.h"
 #include "http/party_pages.h"
+#include "http/reviews_handlers.h"
 #include "http/staff_import.h"
 #include "http/staff_lists.h"
 #include "http/router.h"
@@ -111,6 +112,38 @@ const struct http_route http_routes[] = {
 	{"POST", "/staff/cases/:id/hearing", page_staff_case_hearing, true},
 	{"GET", "/staff/cases/:id/records/new", page_staff_record_new, true},
 	{"POST", "/staff/cases/:id/records", page_staff_record_create, true},
+	/* 重大执法决定法制审核 (docs/reviews.md) */
+	{"GET", "/agencies/:id/major-catalog", page_major_catalog, false},
+	{"GET", "/api/v1/agencies/:id/major-catalog", api_major_catalog_get, false},
+	{"POST", "/api/v1/agencies/:id/major-catalog", api_major_catalog_publish, true},
+	{"PUT", "/api/v1/agencies/:id/review-settings", api_review_settings_put, true},
+	{"GET", "/api/v1/agencies/:id/review-staffing", api_review_staffing_get, true},
+	{"POST", "/api/v1/cases/:id/drafts", api_case_draft_create, true},
+	{"POST", "/api/v1/cases/:id/reviews", api_case_review_submit, true},
+	{"POST", "/api/v1/cases/:id/discussions", api_case_discussion_create, true},
+	{"GET", "/api/v1/reviews", api_reviews_list, true},
+	{"GET", "/api/v1/reviews/:id", api_review_get, true},
+	{"POST", "/api/v1/reviews/:id/pre-review", api_review_pre_review, true},
+	{"POST", "/api/v1/reviews/:id/take", api_review_take, true},
+	{"POST", "/api/v1/reviews/:id/extend", api_review_extend, true},
+	{"POST", "/api/v1/reviews/:id/conclude", api_review_conclude, true},
+	{"POST", "/api/v1/reviews/:id/object", api_review_object, true},
+	{"POST", "/api/v1/reviews/:id/coordinate", api_review_coordinate, true},
+	{"POST", "/api/v1/reviews/:id/head-decision", api_review_head_decision, true},
+	{"GET", "/staff/reviews", page_staff_reviews, true},
+	{"GET", "/staff/reviews/:id", page_staff_review, true},
+	{"POST", "/staff/reviews/:id/take", page_staff_review_take, true},
+	{"POST", "/staff/reviews/:id/conclude", page_staff_review_conclude, true},
+	{"POST", "/staff/reviews/:id/extend", page_staff_review_extend, true},
+	{"POST", "/staff/reviews/:id/pre-review", page_staff_review_pre_review, true},
+	{"POST", "/staff/reviews/:id/object", page_staff_review_object, true},
+	{"POST", "/staff/reviews/:id/coordinate", page_staff_review_coordinate, true},
+	{"POST", "/staff/reviews/:id/head-decision", page_staff_review_head_decision, true},
+	{"GET", "/staff/cases/:id/draft", page_staff_case_draft, true},
+	{"POST", "/staff/cases/:id/draft", page_staff_case_draft_save, true},
+	{"POST", "/staff/cases/:id/reviews", page_staff_case_review_submit, true},
+	{"GET", "/staff/cases/:id/discussions/new", page_staff_discussion_new, true},
+	{"POST", "/staff/cases/:id/discussions", page_staff_discussion_create, true},
 	{"GET", "/", page_index, false},
 	{"GET", "/static/:file", page_static, false},
 	{"GET", "/staff/login", page_login_form, false},

@@ -10,6 +10,7 @@
 #include "base/id.h"
 #include "domain/matter.h"
 #include "service/cases.h"
+#include "service/reviews.h"
 
 /* A case loaded for one request, with what permission checks need. */
 struct case_ctx {
@@ -65,11 +66,34 @@ int cases__matter_of(struct matter *out, struct store_tx *tx, const struct store
 
 int cases__state(struct casefile_state *out, const struct store_case *c, struct sx_error *err);
 
-/* Whether the record (read with bodies) has value `name` equal to `value`. */
-bool cases__record_value_is(const struct store_case_record *r, const char *name,
-			    const char *value);
-
 /* The stored document of r (read with bodies) as an A4 PDF appended to pdf. */
 int cases__record_pdf(struct buf *pdf, const struct store_case_record *r, struct sx_error *err);
+
+/* The template the review makes its opinion from, and the decision's. */
+#define REVIEWS_OPINION_TEMPLATE "legal_review_opinion"
+#define REVIEWS_DECISION_TEMPLATE "penalty_decision"
+
+/*
+ * Makes a record of template_code from values_json (made today, no officers)
+ * in the loaded case inside tx, without permission checks: for records that
+ * a workflow produces (the 法制审核意见书). out receives it (service_record_clear).
+ */
+int cases__record_make(struct service_record *out, const struct service *svc, struct store_tx *tx,
+		       const struct service_actor *actor, const struct case_ctx *cx,
+		       const char *template_code, const char *values_json, struct sx_error *err);
+
+/* Where the case c (as stored) stands in the legal review: major or not and why, the
+ * latest draft and review, the gate's answer, 集体讨论 (service/reviews.c). */
+int reviews__case_review(struct service_case_review *out, struct store_tx *tx,
+			 const struct store_case *c, const struct store_case_transition *t,
+			 size_t tcount, struct sx_error *err);
+/* The gate of a move past the review (deciding: into DECISION): SX_ECONFLICT "review_required"
+ * / "review_not_passed" / (deciding) "discussion_required", or 0. */
+int reviews__decision_gate(const struct service_case_review *rv, bool deciding,
+			   struct sx_error *err);
+/* For a major case, the 行政处罚决定书's canonical values must be the reviewed draft's:
+ * SX_ECONFLICT "draft_differs" (or the gate's codes). */
+int reviews__decision_values_check(struct store_tx *tx, const struct store_case *c,
+				   const char *canonical_values, struct sx_error *err);
 
 #endif

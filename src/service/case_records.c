@@ -182,20 +182,6 @@ done:
 	return rc;
 }
 
-bool cases__record_value_is(const struct store_case_record *r, const char *name,
-			    const char *value)
-{
-	json_t *root;
-	json_error_t jerr;
-	bool is = false;
-
-	if (!r->values_json || !(root = json_loads(r->values_json, 0, &jerr)))
-		return false;
-	is = strcmp(record__str(json_object_get(root, "values"), name), value) == 0;
-	json_decref(root);
-	return is;
-}
-
 /* ---- making a record ---- */
 
 /* 12 characters of Crockford's base32 (no I, L, O, U: nothing to misread on paper). */
@@ -345,82 +331,44 @@ static int record__add_verify_block(struct docblock_doc *doc, const char *case_n
 	return 0;
 }
 
-int service_record_make(struct service_record *out, const struct service *svc,
-			const struct service_actor *actor, const char *case_id,
-			const struct service_record_input *in, struct sx_error *err)
+/*
+ * Everything of making a record once the case is loaded and the actor may
+ * make it: the stage, the corrected record, the officers, the 文号, the
+ * rendering, the rows and the ledger event, inside tx (the caller commits).
+ * out (zeroed by the caller) receives the record with its bodies.
+ */
+static int record__make(struct service_record *out, const struct service *svc,
+			struct store_tx *tx, const struct service_actor *actor,
+			const struct case_ctx *cx, const struct doctemplate *t,
+			const struct doctemplate_values *values, const struct service_record_input *in,
+			const char *made_on, struct sx_error *err)
 {
-	struct store_tx *tx = NULL;
-	struct case_ctx cx;
-	const struct doctemplate *t;
-	struct doctemplate_values values;
 	struct doctemplate_context ctx;
 	struct docblock_doc doc;
 	struct store_case_record r;
 	struct store_case_record_officer *officers = NULL;
 	enum casefile_kind kind;
 	size_t officer_count = 0, i, text_len = 0;
-	char made_on[11], today[11], party_code[STORE_CODE_SIZE], officer_line[1024];
-	char date_text[32], code[SERVICE_CASE_VERIFY_CODE_SIZE] = "", bad_field[33];
+	char party_code[STORE_CODE_SIZE], officer_line[1024];
+	char date_text[32], code[SERVICE_CASE_VERIFY_CODE_SIZE] = "";
 	char *values_json = NULL, *record_json = NULL, *text = NULL;
 	uint64_t index = 0;
 	int y, m, d, rc;
-	bool loaded = false;
 
-	memset(&values, 0, sizeof(values));
 	memset(&doc, 0, sizeof(doc));
 	memset(&r, 0, sizeof(r));
-	if (out)
-		memset(out, 0, sizeof(*out));
-	if (!svc->templates)
-		return sx_error_set(err, SX_EINTERNAL, "templates_unavailable", "文书模板未加载");
-	if (!in->template_code || !(t = doctemplates_find(svc->templates, in->template_code)))
-		return sx_error_set(err, SX_ENOTFOUND, "template_not_found", "文书模板不存在");
-	if (in->values_len > RECORD_MAX_VALUES_BYTES)
-		return sx_error_set(err, SX_ETOOBIG, "too_big", "文书内容过长");
-	if ((rc = doctemplates_values_from_json(&values, in->values_json ? in->values_json : "{}",
-						in->values_json ? in->values_len : 2, err)) < 0)
-		return rc;
-	if ((rc = doctemplate_check_values(bad_field, t, &values, err)) < 0)
-		goto done;
-	if ((rc = cases__check_date(made_on, in->made_on, err)) < 0)
-		goto done;
-	cases__today(today);
-	if (strcmp(made_on, today) > 0) {
-		rc = sx_error_set(err, SX_EINVALID, "bad_date", "文书制作日期不能晚于今天");
-		goto done;
-	}
-	if ((rc = store_begin(&tx, svc->store, STORE_TX_WRITE, err)) < 0)
-		goto done;
-	if ((rc = cases__load(&cx, tx, actor, case_id, err)) < 0)
-		goto done;
-	loaded = true;
-	/*
-	 * The 法制审核意见书 is the reviewer's, who may not be an officer on the
-	 * case (回避: 《行政处罚法》第五十八条 requires review by staff other than
-	 * those who investigated); every other record is made by those working
-	 * the case.
-	 */
-	if (strcmp(t->code, "legal_review_opinion") == 0) {
-		if (actor->role != ACCOUNT_ROLE_REVIEWER || !cases__same_agency(actor, cx.c.agency_id)) {
-			rc = cases__forbidden(err, "法制审核意见书须由本机关法制审核人员制作");
-			goto done;
-		}
-	} else if (!cases__may_work(actor, &cx)) {
-		rc = cases__forbidden(err, NULL);
-		goto done;
-	}
-	if (strcmp(cx.c.stage, "archived") == 0) {
+	if (strcmp(cx->c.stage, "archived") == 0) {
 		rc = sx_error_set(err, SX_ECONFLICT, "case_archived", "案件已归档，不能再制作文书");
 		goto done;
 	}
-	if (casefile_kind_from_code(&kind, cx.c.kind) < 0 || !(t->kinds_mask & (1u << kind)) ||
-	    !doctemplate_allows_stage(t, cx.c.stage)) {
+	if (casefile_kind_from_code(&kind, cx->c.kind) < 0 || !(t->kinds_mask & (1u << kind)) ||
+	    !doctemplate_allows_stage(t, cx->c.stage)) {
 		char msg[SX_ERROR_MESSAGE_MAX];
 		enum casefile_stage st;
 
 		snprintf(msg, sizeof(msg), "%s不能在本案当前环节（%s）制作", t->title,
-			 casefile_stage_from_code(&st, cx.c.stage) == 0 ? casefile_stage_label(st)
-									  : cx.c.stage);
+			 casefile_stage_from_code(&st, cx->c.stage) == 0 ? casefile_stage_label(st)
+									   : cx->c.stage);
 		rc = sx_error_set(err, SX_ECONFLICT, "template_not_for_stage", msg);
 		goto done;
 	}
@@ -430,7 +378,7 @@ int service_record_make(struct service_record *out, const struct service *svc,
 		rc = strlen(in->supersedes) < STORE_ID_SIZE
 			     ? store_case_record_get(&old, tx, in->supersedes, false, err)
 			     : SX_ENOTFOUND;
-		if (rc == SX_ENOTFOUND || (rc == 0 && strcmp(old.case_id, cx.c.id) != 0)) {
+		if (rc == SX_ENOTFOUND || (rc == 0 && strcmp(old.case_id, cx->c.id) != 0)) {
 			rc = sx_error_set(err, SX_ENOTFOUND, "record_not_found",
 					  "要更正的文书不属于本案");
 			goto done;
@@ -439,15 +387,15 @@ int service_record_make(struct service_record *out, const struct service *svc,
 			goto done;
 		snprintf(r.supersedes, sizeof(r.supersedes), "%s", old.id);
 	}
-	if ((rc = record__officers(&officers, &officer_count, tx, &cx, t, in, made_on, err)) < 0)
+	if ((rc = record__officers(&officers, &officer_count, tx, cx, t, in, made_on, err)) < 0)
 		goto done;
 
 	if ((rc = sx_id_new(r.id)) < 0) {
 		rc = sx_error_set(err, rc, NULL, NULL);
 		goto done;
 	}
-	snprintf(r.case_id, sizeof(r.case_id), "%s", cx.c.id);
-	snprintf(r.stage, sizeof(r.stage), "%s", cx.c.stage);
+	snprintf(r.case_id, sizeof(r.case_id), "%s", cx->c.id);
+	snprintf(r.stage, sizeof(r.stage), "%s", cx->c.stage);
 	snprintf(r.template_code, sizeof(r.template_code), "%s", t->code);
 	snprintf(r.title, sizeof(r.title), "%s", t->title);
 	snprintf(r.field_act, sizeof(r.field_act), "%s", t->field_act);
@@ -456,34 +404,34 @@ int service_record_make(struct service_record *out, const struct service *svc,
 		sx_date_parse(&y, &m, &d, made_on, 10);
 		r.doc_year = y;
 		snprintf(r.doc_word, sizeof(r.doc_word), "%s", t->doc_word);
-		if ((rc = cases__format_number(r.doc_no, tx, cx.c.agency_id, t->doc_word, r.doc_year,
-					       &r.doc_seq, err)) < 0)
+		if ((rc = cases__format_number(r.doc_no, tx, cx->c.agency_id, t->doc_word,
+					       r.doc_year, &r.doc_seq, err)) < 0)
 			goto done;
 	}
 	/* The party's ID number is masked even on the document: the file copy is
 	 * read by staff who need not see it, and the party knows their own. */
-	snprintf(party_code, sizeof(party_code), "%s", cx.c.party_id_code);
-	if (strcmp(cx.c.party_type, "person") == 0 && party_code[0] &&
-	    idcheck_mask_person_id(party_code, sizeof(party_code), cx.c.party_id_code,
-				   strlen(cx.c.party_id_code)) < 0)
+	snprintf(party_code, sizeof(party_code), "%s", cx->c.party_id_code);
+	if (strcmp(cx->c.party_type, "person") == 0 && party_code[0] &&
+	    idcheck_mask_person_id(party_code, sizeof(party_code), cx->c.party_id_code,
+				   strlen(cx->c.party_id_code)) < 0)
 		party_code[0] = '\0';
 	record__officer_line(officer_line, sizeof(officer_line), officers, officer_count);
 	record__chinese_date(date_text, made_on);
-	ctx.agency_name = cx.agency.name;
-	ctx.case_no = cx.c.case_no;
+	ctx.agency_name = cx->agency.name;
+	ctx.case_no = cx->c.case_no;
 	ctx.doc_no = r.doc_no;
-	ctx.party_name = cx.c.party_name;
+	ctx.party_name = cx->c.party_name;
 	ctx.party_code = party_code;
 	ctx.officers = officer_line;
 	ctx.date = date_text;
-	if ((rc = doctemplate_render(&doc, t, &values, &ctx, err)) < 0)
+	if ((rc = doctemplate_render(&doc, t, values, &ctx, err)) < 0)
 		goto done;
 	if (t->served) {
 		if ((rc = record__verify_code(code)) < 0) {
 			rc = sx_error_set(err, rc, NULL, NULL);
 			goto done;
 		}
-		if ((rc = record__add_verify_block(&doc, cx.c.case_no, code, err)) < 0)
+		if ((rc = record__add_verify_block(&doc, cx->c.case_no, code, err)) < 0)
 			goto done;
 		r.served = true;
 		if ((rc = crypto_hash_hex(r.verify_hash, CRYPTO_HASH_SHA256, code, strlen(code))) < 0) {
@@ -491,7 +439,7 @@ int service_record_make(struct service_record *out, const struct service *svc,
 			goto done;
 		}
 	}
-	if ((rc = doctemplates_values_to_json(&values_json, &values, err)) < 0 ||
+	if ((rc = doctemplates_values_to_json(&values_json, values, err)) < 0 ||
 	    (rc = record__json(&record_json, &doc, values_json, err)) < 0 ||
 	    (rc = docblock_doc_text(&text, &text_len, &doc)) < 0) {
 		if (rc != 0 && err && !err->rc)
@@ -521,36 +469,138 @@ int service_record_make(struct service_record *out, const struct service *svc,
 					"supersedes", r.supersedes, NULL};
 
 		if ((rc = cases__event(&index, svc, tx, actor, "record.make", "record", r.id,
-				       cx.c.id, fields, err)) < 0)
+				       cx->c.id, fields, err)) < 0)
 			goto done;
 	}
+	out->r = r;
+	out->r.values_json = record_json;
+	out->r.body_text = text;
+	record_json = NULL;
+	text = NULL;
+	snprintf(out->case_no, sizeof(out->case_no), "%s", cx->c.case_no);
+	out->officers = officers;
+	out->officer_count = officer_count;
+	officers = NULL;
+	snprintf(out->verify_code, sizeof(out->verify_code), "%s", code);
+	out->ledger_index = (int64_t)index;
+done:
+	docblock_doc_clear(&doc);
+	sx_free(officers);
+	sx_free(values_json);
+	sx_free(record_json);
+	sx_free(text);
+	return rc;
+}
+
+int cases__record_make(struct service_record *out, const struct service *svc, struct store_tx *tx,
+		       const struct service_actor *actor, const struct case_ctx *cx,
+		       const char *template_code, const char *values_json, struct sx_error *err)
+{
+	const struct doctemplate *t;
+	struct doctemplate_values values;
+	struct service_record_input in;
+	char made_on[11], bad_field[33];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&values, 0, sizeof(values));
+	memset(&in, 0, sizeof(in));
+	if (!svc->templates)
+		return sx_error_set(err, SX_EINTERNAL, "templates_unavailable", "文书模板未加载");
+	if (!(t = doctemplates_find(svc->templates, template_code)))
+		return sx_error_set(err, SX_ENOTFOUND, "template_not_found", "文书模板不存在");
+	if ((rc = doctemplates_values_from_json(&values, values_json, strlen(values_json), err)) <
+		    0 ||
+	    (rc = doctemplate_check_values(bad_field, t, &values, err)) < 0)
+		goto done;
+	cases__today(made_on);
+	rc = record__make(out, svc, tx, actor, cx, t, &values, &in, made_on, err);
+done:
+	doctemplate_values_clear(&values);
+	if (rc < 0)
+		service_record_clear(out);
+	return rc;
+}
+
+int service_record_make(struct service_record *out, const struct service *svc,
+			const struct service_actor *actor, const char *case_id,
+			const struct service_record_input *in, struct sx_error *err)
+{
+	struct store_tx *tx = NULL;
+	struct case_ctx cx;
+	const struct doctemplate *t;
+	struct doctemplate_values values;
+	struct service_record made;
+	char made_on[11], today[11], bad_field[33];
+	char *canonical = NULL;
+	int rc;
+	bool loaded = false;
+
+	memset(&values, 0, sizeof(values));
+	memset(&made, 0, sizeof(made));
+	if (out)
+		memset(out, 0, sizeof(*out));
+	if (!svc->templates)
+		return sx_error_set(err, SX_EINTERNAL, "templates_unavailable", "文书模板未加载");
+	if (!in->template_code || !(t = doctemplates_find(svc->templates, in->template_code)))
+		return sx_error_set(err, SX_ENOTFOUND, "template_not_found", "文书模板不存在");
+	if (in->values_len > RECORD_MAX_VALUES_BYTES)
+		return sx_error_set(err, SX_ETOOBIG, "too_big", "文书内容过长");
+	if ((rc = doctemplates_values_from_json(&values, in->values_json ? in->values_json : "{}",
+						in->values_json ? in->values_len : 2, err)) < 0)
+		return rc;
+	if ((rc = doctemplate_check_values(bad_field, t, &values, err)) < 0)
+		goto done;
+	if ((rc = cases__check_date(made_on, in->made_on, err)) < 0)
+		goto done;
+	cases__today(today);
+	if (strcmp(made_on, today) > 0) {
+		rc = sx_error_set(err, SX_EINVALID, "bad_date", "文书制作日期不能晚于今天");
+		goto done;
+	}
+	/*
+	 * The 法制审核意见书 is made by the review itself (service/reviews: the
+	 * checklist and the conclusion become the document), so that no opinion
+	 * exists that the review workflow did not produce.
+	 */
+	if (strcmp(t->code, REVIEWS_OPINION_TEMPLATE) == 0) {
+		rc = sx_error_set(err, SX_ECONFLICT, "opinion_from_review",
+				  "法制审核意见书由法制审核结论生成，请在法制审核页面办理");
+		goto done;
+	}
+	if ((rc = store_begin(&tx, svc->store, STORE_TX_WRITE, err)) < 0)
+		goto done;
+	if ((rc = cases__load(&cx, tx, actor, case_id, err)) < 0)
+		goto done;
+	loaded = true;
+	if (!cases__may_work(actor, &cx)) {
+		rc = cases__forbidden(err, NULL);
+		goto done;
+	}
+	/* The decision document of a major case carries what the review approved
+	 * (《行政处罚法》第五十八条). */
+	if (strcmp(t->code, REVIEWS_DECISION_TEMPLATE) == 0) {
+		if ((rc = doctemplates_values_to_json(&canonical, &values, err)) < 0 ||
+		    (rc = reviews__decision_values_check(tx, &cx.c, canonical, err)) < 0)
+			goto done;
+	}
+	if ((rc = record__make(&made, svc, tx, actor, &cx, t, &values, in, made_on, err)) < 0)
+		goto done;
 	rc = store_commit(tx, err);
 	tx = NULL;
 	if (rc < 0)
 		goto done;
 	if (out) {
-		out->r = r;
-		out->r.values_json = record_json;
-		out->r.body_text = text;
-		record_json = NULL;
-		text = NULL;
-		snprintf(out->case_no, sizeof(out->case_no), "%s", cx.c.case_no);
-		out->officers = officers;
-		out->officer_count = officer_count;
-		officers = NULL;
-		snprintf(out->verify_code, sizeof(out->verify_code), "%s", code);
-		out->ledger_index = (int64_t)index;
+		*out = made;
+		memset(&made, 0, sizeof(made));
 	}
 done:
 	store_rollback(tx);
 	if (loaded)
 		cases__ctx_clear(&cx);
 	doctemplate_values_clear(&values);
-	docblock_doc_clear(&doc);
-	sx_free(officers);
-	sx_free(values_json);
-	sx_free(record_json);
-	sx_free(text);
+	service_record_clear(&made);
+	sx_free(canonical);
 	return rc;
 }
 

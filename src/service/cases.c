@@ -330,37 +330,36 @@ int cases__state(struct casefile_state *out, const struct store_case *c, struct 
 }
 
 /*
- * Whether the legal review passed: until the review workflow exists (issue 8)
- * a passed review is a 法制审核意见书 record (template legal_review_opinion)
- * concluding 同意, made in the legal_review stage after the case last entered
- * it (a review of an earlier draft does not count).
+ * The transition check with the legal review's gate (service/reviews): the
+ * domain refuses a major case's move past the review without review_passed
+ * ("review_required"); the review says more precisely why — no review of the
+ * current draft, a review that did not pass, a missing 集体讨论 before the
+ * decision (《行政处罚法》第五十七条第二款, 第五十八条).
  */
-static int cases__review_passed(bool *out, struct store_tx *tx, const struct store_case *c,
-				const struct store_case_transition *t, size_t tcount,
-				struct sx_error *err)
+static int cases__check_move(const struct casefile_state *s, const struct service_case_review *rv,
+			     enum casefile_stage to, const char *reason, struct sx_error *err)
 {
-	struct store_case_record *recs = NULL;
-	size_t count = 0, i;
-	const char *entered = "";
-	int rc;
+	struct sx_error why;
+	int rc, gate;
 
-	*out = false;
-	for (i = 0; i < tcount; i++)
-		if (strcmp(t[i].to_stage, "legal_review") == 0)
-			entered = t[i].at;
-	if (!*entered)
-		return 0;
-	if ((rc = store_case_records(&recs, &count, tx, c->id, true, err)) < 0)
-		return rc;
-	for (i = 0; i < count; i++) {
-		if (strcmp(recs[i].template_code, "legal_review_opinion") != 0 ||
-		    strcmp(recs[i].stage, "legal_review") != 0 ||
-		    strcmp(recs[i].created_at, entered) < 0)
-			continue;
-		*out = cases__record_value_is(&recs[i], "conclusion", "同意");
+	sx_error_clear(&why);
+	rc = casefile_transition_check(s, to, reason, &why);
+	if (rc < 0 && !(rc == SX_ECONFLICT && strcmp(why.code, "review_required") == 0))
+		goto done;
+	if (to == CASEFILE_STAGE_DECISION || rc < 0) {
+		struct sx_error g;
+
+		sx_error_clear(&g);
+		gate = reviews__decision_gate(rv, to == CASEFILE_STAGE_DECISION, &g);
+		if (gate < 0) {
+			rc = gate;
+			why = g;
+		}
 	}
-	store_case_records_free(recs, count);
-	return 0;
+done:
+	if (rc < 0 && err)
+		*err = why;
+	return rc;
 }
 
 /* The audio/video requirements of the matter, mapped to this case's stages. */
@@ -526,9 +525,11 @@ static int cases__fill(struct service_case *sc, struct case_ctx *cx, struct stor
 		goto done;
 	if ((rc = cases__state(&state, &cx->c, err)) < 0)
 		goto done;
-	if ((rc = cases__review_passed(&state.review_passed, tx, &cx->c, sc->transitions,
+	if ((rc = reviews__case_review(&sc->review, tx, &cx->c, sc->transitions,
 				       sc->transition_count, err)) < 0)
 		goto done;
+	state.major = sc->review.major;
+	state.review_passed = sc->review.review_passed;
 	if ((rc = cases__matter_of(&m, tx, &cx->c, err)) < 0)
 		goto done;
 	if ((rc = cases__av_requirements(&sc->av, &sc->av_count, &m, state.kind, err)) < 0)
@@ -564,7 +565,7 @@ static int cases__fill(struct service_case *sc, struct case_ctx *cx, struct stor
 		x->needs_reason = casefile_transition_needs_reason(state.kind, state.procedure,
 								   state.stage, next[i]);
 		x->needs_agency_head = cases__needs_head(state.stage, next[i]);
-		x->allowed = casefile_transition_check(&state, next[i], "理由", &why) == 0;
+		x->allowed = cases__check_move(&state, &sc->review, next[i], "理由", &why) == 0;
 		if (x->allowed && gate_rc < 0) {
 			x->allowed = false;
 			why = gate;
@@ -599,6 +600,8 @@ void service_case_clear(struct service_case *c)
 	sx_free(c->evidence);
 	sx_free(c->exemptions);
 	sx_free(c->av);
+	store_case_draft_clear(&c->review.draft);
+	store_review_clear(&c->review.review);
 	memset(c, 0, sizeof(*c));
 	c->ledger_index = -1;
 }
@@ -1049,10 +1052,9 @@ int service_case_move(struct service_case *out, const struct service *svc,
 		goto fail_ctx;
 	if ((rc = cases__state(&state, &cx.c, err)) < 0)
 		goto fail_sc;
-	if ((rc = cases__review_passed(&state.review_passed, tx, &cx.c, sc.transitions,
-				       sc.transition_count, err)) < 0)
-		goto fail_sc;
-	if ((rc = casefile_transition_check(&state, target, why, err)) < 0)
+	state.major = sc.review.major;
+	state.review_passed = sc.review.review_passed;
+	if ((rc = cases__check_move(&state, &sc.review, target, why, err)) < 0)
 		goto fail_sc;
 	/* 国办发〔2018〕118号 三(二): the stage being left must have its recording. */
 	if ((rc = cases__recording_gate(&sc, from, err)) < 0)

@@ -44,6 +44,7 @@
 
 #include "base/buf.h"
 #include "domain/casefile.h"
+#include "service/reviews.h"
 #include "service/service.h"
 
 #define SERVICE_CASE_MAX_OFFICERS 20
@@ -111,6 +112,7 @@ struct service_case {
 	struct service_case_next next[CASEFILE_STAGE_COUNT];
 	size_t next_count;
 	bool actor_on_case;                 /* the actor is one of the case's officers */
+	struct service_case_review review;  /* 法制审核: major, draft, review, chain */
 	int64_t ledger_index;               /* leaf of the change or access of this call; -1 */
 };
 

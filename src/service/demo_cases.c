@@ -8,7 +8,10 @@
 
 #include "domain/account.h"
 #include "domain/idcheck.h"
+#include "base/mem.h"
 #include "service/cases.h"
+#include "service/majorcat_json.h"
+#include "service/reviews.h"
 
 #define DEMO_CASES_AGENCY "示例市市场监督管理局"
 #define DEMO_CASES_PARTY "示例市某某食品有限公司"
@@ -134,12 +137,85 @@ static const char demo_cases__decision[] =
 	"\"review_body\":\"示例市人民政府\",\"review_days\":\"60\","
 	"\"litigation_court\":\"示例市某区人民法院\",\"litigation_months\":\"6\"}";
 
+static const char demo_cases__report[] =
+	"{\"case_name\":\"涉嫌销售超过保质期的食品案\","
+	"\"party_info\":\"示例市某某食品有限公司，统一社会信用代码见立案审批表。\","
+	"\"investigation\":\"2026 年 11 月 20 日现场检查，询问仓库负责人，调取进货单据。\","
+	"\"facts\":\"当事人销售超过保质期的瓶装饮料 120 瓶，货值 1,200 元。\","
+	"\"evidence\":\"现场检查笔录、询问笔录、现场照片、进货单据。\","
+	"\"nature\":\"违反《中华人民共和国食品安全法》第三十四条第十项。\","
+	"\"legal_basis\":\"《中华人民共和国食品安全法》第一百二十四条第一款第五项\","
+	"\"proposal\":\"没收违法所得 1,200 元，罚款 50,000 元。\"}";
+
+/* The seed agency that reviews every general-procedure penalty (issue 8): the
+ * default rules plus ALL_GENERAL_PENALTIES, published by the agency head. */
+static int demo_cases__catalog(const struct service *svc, const struct service_actor *head,
+			       struct sx_error *err)
+{
+	struct majorcat cat, all;
+	struct service_major_catalog published;
+	char *json = NULL;
+	size_t len = 0;
+	int rc;
+
+	memset(&cat, 0, sizeof(cat));
+	memset(&all, 0, sizeof(all));
+	if ((rc = majorcat_default(&cat, err)) < 0)
+		return rc;
+	if (!(all.rules = sx_calloc(cat.count + 1, sizeof(*all.rules)))) {
+		rc = sx_error_set(err, SX_ENOMEM, NULL, NULL);
+		goto done;
+	}
+	snprintf(all.rules[0].id, sizeof(all.rules[0].id), "%s", "all-general");
+	snprintf(all.rules[0].title, sizeof(all.rules[0].title), "%s",
+		 "普通程序作出的行政处罚决定");
+	all.rules[0].kind = MAJORCAT_ALL_GENERAL_PENALTIES;
+	snprintf(all.rules[0].basis, sizeof(all.rules[0].basis), "%s",
+		 "《行政处罚法》第五十八条第一款第四项；本机关重大执法决定法制审核目录");
+	memcpy(all.rules + 1, cat.rules, cat.count * sizeof(*cat.rules));
+	all.count = cat.count + 1;
+	if ((rc = majorcat_json_canonical(&json, &len, &all, err)) < 0)
+		goto done;
+	rc = service_major_catalog_publish(&published, svc, head, head->agency_id, json, len,
+					   "演示数据：普通程序行政处罚一律法制审核", err);
+	if (rc == 0)
+		service_major_catalog_clear(&published);
+done:
+	majorcat_clear(&cat);
+	majorcat_clear(&all);
+	sx_free(json);
+	return rc;
+}
+
+/* Saves the draft decision and submits it (the case is in 法制审核). */
+static int demo_cases__submit(struct service_review *out, const struct service *svc,
+			      const struct service_actor *officer, const char *case_id,
+			      struct sx_error *err)
+{
+	struct service_draft_input in;
+	struct store_case_draft d;
+	int rc;
+
+	memset(&in, 0, sizeof(in));
+	in.values_json = demo_cases__decision;
+	in.values_len = strlen(demo_cases__decision);
+	in.acts = "fine confiscate";
+	in.fine_fen = 5000000;
+	in.confiscation_fen = 120000;
+	in.note = "首次拟定";
+	if ((rc = service_draft_save(&d, svc, officer, case_id, &in, err)) < 0)
+		return rc;
+	store_case_draft_clear(&d);
+	return service_review_submit(out, svc, officer, case_id, false, "请予审核", err);
+}
+
 int service_demo_cases_load(struct service_demo_cases *out, const struct service *svc,
 			    const struct service_actor *admin, struct sx_error *err)
 {
-	struct service_actor officer, head;
-	struct service_case a, b, c, tmp;
+	struct service_actor officer, head, reviewer;
+	struct service_case a, b, c, d, tmp;
 	struct service_record rec;
+	struct service_review review;
 	char zhang[STORE_ID_SIZE], wang[STORE_ID_SIZE], credit[19];
 	const char *officers[2] = {zhang, wang};
 	int rc;
@@ -148,15 +224,19 @@ int service_demo_cases_load(struct service_demo_cases *out, const struct service
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
 	memset(&c, 0, sizeof(c));
+	memset(&d, 0, sizeof(d));
 	memset(&rec, 0, sizeof(rec));
+	memset(&review, 0, sizeof(review));
 	if (!svc->templates)
 		return sx_error_set(err, SX_EINTERNAL, "templates_unavailable", "文书模板未加载");
 	if ((rc = demo_cases__actor(&officer, svc, "officer", err)) < 0 ||
 	    (rc = demo_cases__actor(&head, svc, "agency_head", err)) < 0 ||
+	    (rc = demo_cases__actor(&reviewer, svc, "reviewer", err)) < 0 ||
 	    (rc = demo_cases__officer(zhang, svc, "33010020260001", err)) < 0 ||
 	    (rc = demo_cases__officer(wang, svc, "33010020260003", err)) < 0)
 		return rc;
-	if ((rc = service_case_settings_put(svc, admin, officer.agency_id, "示市监", err)) < 0)
+	if ((rc = service_case_settings_put(svc, admin, officer.agency_id, "示市监", err)) < 0 ||
+	    (rc = demo_cases__catalog(svc, &head, err)) < 0)
 		return rc;
 	memcpy(credit, DEMO_CASES_CREDIT17, 17);
 	credit[17] = idcheck_credit_code_check_char(DEMO_CASES_CREDIT17);
@@ -182,8 +262,35 @@ int service_demo_cases_load(struct service_demo_cases *out, const struct service
 						err)) < 0)
 		goto done;
 	service_case_clear(&tmp);
+	if ((rc = demo_cases__record(&rec, svc, &officer, b.c.id, "onsite_inspection",
+				     demo_cases__inspection, officers, 2, err)) < 0)
+		goto done;
+	service_record_clear(&rec);
+	if ((rc = demo_cases__record(&rec, svc, &officer, b.c.id, "investigation_report",
+				     demo_cases__report, NULL, 0, err)) < 0)
+		goto done;
+	service_record_clear(&rec);
+	/* 法制审核 (《行政处罚法》第五十八条): every general-procedure penalty of this agency. */
 	if ((rc = demo_cases__move(&b, svc, &officer, "examination", err)) < 0 ||
-	    (rc = demo_cases__move(&b, svc, &officer, "notice", err)) < 0 ||
+	    (rc = demo_cases__move(&b, svc, &officer, "legal_review", err)) < 0 ||
+	    (rc = demo_cases__submit(&review, svc, &officer, b.c.id, err)) < 0)
+		goto done;
+	{
+		struct review_item items[REVIEW_CHECK_COUNT];
+		struct service_review done_review;
+
+		memset(items, 0, sizeof(items));
+		for (int i = 0; i < REVIEW_CHECK_COUNT; i++)
+			items[i].checked = items[i].passed = true;
+		rc = service_review_conclude(&done_review, svc, &reviewer, review.r.id, items,
+					     "approve", "事实清楚，证据充分，适用法律正确，裁量适当，同意。",
+					     err);
+		service_review_clear(&review);
+		if (rc < 0)
+			goto done;
+		service_review_clear(&done_review);
+	}
+	if ((rc = demo_cases__move(&b, svc, &officer, "notice", err)) < 0 ||
 	    (rc = demo_cases__record(&rec, svc, &officer, b.c.id, "penalty_notice",
 				     demo_cases__notice, NULL, 0, err)) < 0)
 		goto done;
@@ -201,11 +308,37 @@ int service_demo_cases_load(struct service_demo_cases *out, const struct service
 	if ((rc = demo_cases__open(&c, svc, &officer, "inspection", "330100-SJ-JC-001",
 				   "食品经营者日常监督检查", officers, credit, err)) < 0)
 		goto done;
-	out->case_count = 3;
+
+	/* D: submitted for legal review, waiting in the reviewer's queue. */
+	if ((rc = demo_cases__open(&d, svc, &officer, "penalty", "330100-SJ-CF-003",
+				   "涉嫌销售超过保质期的食品（待法制审核）", officers, credit,
+				   err)) < 0 ||
+	    (rc = demo_cases__move(&d, svc, &officer, "investigation", err)) < 0)
+		goto done;
+	if ((rc = service_case_exempt_recording(&tmp, svc, &head, d.c.id, "investigation",
+						"演示数据：执法记录仪存储卡损坏，已书面说明情况",
+						err)) < 0)
+		goto done;
+	service_case_clear(&tmp);
+	if ((rc = demo_cases__record(&rec, svc, &officer, d.c.id, "onsite_inspection",
+				     demo_cases__inspection, officers, 2, err)) < 0)
+		goto done;
+	service_record_clear(&rec);
+	if ((rc = demo_cases__record(&rec, svc, &officer, d.c.id, "investigation_report",
+				     demo_cases__report, NULL, 0, err)) < 0)
+		goto done;
+	service_record_clear(&rec);
+	if ((rc = demo_cases__move(&d, svc, &officer, "examination", err)) < 0 ||
+	    (rc = demo_cases__move(&d, svc, &officer, "legal_review", err)) < 0 ||
+	    (rc = demo_cases__submit(&review, svc, &officer, d.c.id, err)) < 0)
+		goto done;
+	out->case_count = 4;
 done:
 	service_case_clear(&a);
 	service_case_clear(&b);
 	service_case_clear(&c);
+	service_case_clear(&d);
 	service_record_clear(&rec);
+	service_review_clear(&review);
 	return rc;
 }

@@ -686,6 +686,27 @@ int store__require_write(struct store_tx *tx, struct sx_error *err)
 	return 0;
 }
 
+/* Copies column col into a new NUL-terminated string (*out, sx_free); NULL for SQL NULL. */
+int store__column_dup(char **out, struct db_stmt *st, int col, struct sx_error *err)
+{
+	const char *text;
+	size_t len;
+
+	*out = NULL;
+	if (db_column_is_null(st, col))
+		return 0;
+	text = db_column_text(st, col);
+	len = text ? db_column_bytes(st, col) : 0;
+	if (len == SIZE_MAX)
+		return sx_error_set(err, SX_ETOOBIG, NULL, NULL);
+	if ((*out = sx_malloc(len + 1)) == NULL)
+		return sx_error_set(err, SX_ENOMEM, NULL, NULL);
+	if (len)
+		memcpy(*out, text, len);
+	(*out)[len] = '\0';
+	return 0;
+}
+
 void store__column_copy(char *dst, size_t dst_size, struct db_stmt *st, int col)
 {
 	const char *text = db_column_text(st, col);

@@ -46,27 +46,6 @@ static int case__invalid(struct sx_error *err)
 	return sx_error_set(err, SX_EINVALID, NULL, NULL);
 }
 
-/* Copies column col into a new NUL-terminated string (*out, sx_free); NULL for SQL NULL. */
-static int case__column_dup(char **out, struct db_stmt *st, int col, struct sx_error *err)
-{
-	const char *text;
-	size_t len;
-
-	*out = NULL;
-	if (db_column_is_null(st, col))
-		return 0;
-	text = db_column_text(st, col);
-	len = text ? db_column_bytes(st, col) : 0;
-	if (len == SIZE_MAX)
-		return sx_error_set(err, SX_ETOOBIG, NULL, NULL);
-	if ((*out = sx_malloc(len + 1)) == NULL)
-		return sx_error_set(err, SX_ENOMEM, NULL, NULL);
-	if (len)
-		memcpy(*out, text, len);
-	(*out)[len] = '\0';
-	return 0;
-}
-
 /* ---- agency case settings ---- */
 
 int store_case_settings_get(struct store_case_settings *out, struct store_tx *tx,
@@ -610,8 +589,8 @@ static int case__record_from_row(struct store_case_record *r, struct db_stmt *st
 	store__column_copy(r->supersedes, sizeof(r->supersedes), st, 14);
 	store__column_copy(r->created_at, sizeof(r->created_at), st, 15);
 	store__column_copy(r->created_by, sizeof(r->created_by), st, 16);
-	if ((rc = case__column_dup(&r->values_json, st, 17, err)) < 0 ||
-	    (rc = case__column_dup(&r->body_text, st, 18, err)) < 0) {
+	if ((rc = store__column_dup(&r->values_json, st, 17, err)) < 0 ||
+	    (rc = store__column_dup(&r->body_text, st, 18, err)) < 0) {
 		store_case_record_clear(r);
 		return rc;
 	}

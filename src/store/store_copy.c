@@ -48,6 +48,8 @@ static const char *const store_copy__tables[] = {
         "agency_case_settings", "case_file", "case_officer", "case_transition", "doc_counter",
         "case_record", "case_record_officer", "upload", "evidence", "evidence_deletion",
         "recording_exemption", "case_access", "setting",
+        /* 0008 reviews */
+        "major_catalog", "agency_review_settings", "case_draft", "review", "case_discussion",
 };
 
 #define STORE_COPY_TABLE_COUNT (sizeof(store_copy__tables) / sizeof(store_copy__tables[0]))

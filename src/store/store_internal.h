@@ -53,6 +53,8 @@ int store__require_write(struct store_tx *tx, struct sx_error *err);
 
 /* Copies column col (NULL becomes "") into dst of size dst_size, truncating. */
 void store__column_copy(char *dst, size_t dst_size, struct db_stmt *st, int col);
+/* Copies column col into a new NUL-terminated string (*out, sx_free); NULL for SQL NULL. */
+int store__column_dup(char **out, struct db_stmt *st, int col, struct sx_error *err);
 
 /*
  * Makes room for one more element in a growing result array. items_ptr is

@@ -70,6 +70,14 @@
 	"\"review_body\":\"示例市人民政府\",\"review_days\":\"60\","                            \
 	"\"litigation_court\":\"示例市某区人民法院\",\"litigation_months\":\"6\"}"
 
+#define REPORT_VALUES                                                                           \
+	"{\"case_name\":\"某公司销售过期食品案\",\"party_info\":\"示例市某某超市有限公司\","       \
+	"\"investigation\":\"现场检查、询问、调取进货单据。\","                                     \
+	"\"facts\":\"当事人销售超过保质期的饮料。\",\"evidence\":\"现场检查笔录、执法记录仪视频。\"," \
+	"\"nature\":\"违反《中华人民共和国食品安全法》第三十四条第十项。\","                         \
+	"\"legal_basis\":\"《中华人民共和国食品安全法》第一百二十四条第一款第五项\","            \
+	"\"proposal\":\"没收违法所得 1200 元，罚款 50000 元。\"}"
+
 #define RECEIPT_VALUES                                                                          \
 	"{\"document\":\"行政处罚决定书\",\"recipient\":\"王某（公司授权代表）\","                \
 	"\"service_place\":\"示例市某区某路 1 号\",\"service_method\":\"直接送达\","             \
@@ -321,23 +329,26 @@ static json_int_t stats_stage_count(const json_t *stats, const char *code)
 
 static void test_a_penalty_case_walks_from_filing_to_archive(void **state)
 {
-	struct session officer, head, unit, supervisor, party;
+	struct session officer, head, unit, supervisor, party, reviewer;
 	struct itest_response r;
-	json_t *inspection, *notice, *decision, *closing, *receipt, *c, *t;
+	json_t *inspection, *report, *notice, *decision, *closing, *receipt, *c, *t;
+	char *review_id = NULL;
 	char *zhang, *wang, *case_id = NULL, *case_no = NULL, *doc_no = NULL, *code = NULL;
 	char officers[256], one[128], credit[19], path[512], prefix[64];
 	char *escaped_no = NULL, *escaped_code = NULL, *text;
 	json_int_t archived_before, total_before;
 	bool found;
 	size_t i;
-	static const char *const walked[] = {"filed", "investigation", "examination", "notice",
-					     "decision", "service", "execution", "closed",
+	static const char *const walked[] = {"filed",	     "investigation", "examination",
+					     "legal_review", "notice",	      "decision",
+					     "service",	     "execution",     "closed",
 					     "archived"};
 
 	session_open(&officer, state, "officer");
 	session_open(&head, state, "agency_head");
 	session_open(&unit, state, "unit_head");
 	session_open(&supervisor, state, "supervisor");
+	session_open(&reviewer, state, "reviewer");
 	assert_int_equal(itest_client_new(&party.c, *state), 0);
 	party.csrf = NULL;
 
@@ -388,6 +399,46 @@ static void test_a_penalty_case_walks_from_filing_to_archive(void **state)
 	itest_response_free(&r);
 	upload_video(&officer, case_id);
 	move(&officer, case_id, "examination");
+
+	/* 法制审核: the demo bureau reviews every general-procedure penalty (its catalog of
+	 * major decisions), so no API lets the case past 审查 without a passed review. */
+	report = record(&officer, case_id, "investigation_report", REPORT_VALUES, NULL);
+	try_move(&r, &officer, case_id, "notice");
+	ITEST_ASSERT_API_ERROR(r, 409, "review_required");
+	itest_response_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/cases/%s/drafts", case_id);
+	send_json(&r, &officer, "POST", path,
+		  "{\"values\":%s,\"acts\":\"fine confiscate\",\"fine_fen\":5000000,"
+		  "\"confiscation_fen\":120000,\"note\":\"拟处罚意见\"}",
+		  DECISION_VALUES);
+	ITEST_ASSERT_STATUS(r, 201);
+	itest_response_free(&r);
+	move(&officer, case_id, "legal_review");
+	snprintf(path, sizeof(path), "/api/v1/cases/%s/reviews", case_id);
+	send_json(&r, &officer, "POST", path, "{\"urgent\":false,\"note\":\"请予审核\"}");
+	ITEST_ASSERT_STATUS(r, 201);
+	review_id = sx_strdup(json_string_value(
+		json_object_get(json_object_get(r.json, "review"), "id")));
+	assert_non_null(review_id);
+	itest_response_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/reviews/%s/conclude", review_id);
+	send_json(&r, &reviewer, "POST", path,
+		  "{\"checklist\":[{\"item\":\"subject\",\"passed\":true},"
+		  "{\"item\":\"qualification\",\"passed\":true},"
+		  "{\"item\":\"procedure\",\"passed\":true},{\"item\":\"facts\",\"passed\":true},"
+		  "{\"item\":\"evidence\",\"passed\":true},{\"item\":\"law\",\"passed\":true},"
+		  "{\"item\":\"discretion\",\"passed\":true},"
+		  "{\"item\":\"authority\",\"passed\":true},"
+		  "{\"item\":\"documents\",\"passed\":true},{\"item\":\"crime\",\"passed\":true}],"
+		  "\"conclusion\":\"approve\",\"opinion\":\"同意。\"}");
+	ITEST_ASSERT_STATUS(r, 200);
+	itest_response_free(&r);
+	get(&r, &officer, "/api/v1/cases/%s", case_id);
+	ITEST_ASSERT_STATUS(r, 200);
+	c = json_object_get(json_object_get(r.json, "case"), "review");
+	assert_true(json_is_true(json_object_get(c, "major")));
+	assert_true(json_is_true(json_object_get(c, "review_passed")));
+	itest_response_free(&r);
 
 	/* 告知 */
 	move(&officer, case_id, "notice");
@@ -466,7 +517,8 @@ static void test_a_penalty_case_walks_from_filing_to_archive(void **state)
 		assert_string_equal(json_string_value(json_object_get(t, "from")),
 				    i == 0 ? "" : walked[i - 1]);
 	}
-	assert_int_equal(json_array_size(json_object_get(c, "records")), 5);
+	/* 现场检查笔录, 调查终结报告, 法制审核意见书, 告知书, 决定书, 送达回证, 结案审批表 */
+	assert_int_equal(json_array_size(json_object_get(c, "records")), 7);
 	assert_int_equal(json_array_size(json_object_get(c, "evidence")), 1);
 	assert_int_equal(json_array_size(json_object_get(c, "exemptions")), 1);
 	itest_response_free(&r);
@@ -555,6 +607,8 @@ static void test_a_penalty_case_walks_from_filing_to_archive(void **state)
 	itest_response_free(&r);
 
 	json_decref(inspection);
+	json_decref(report);
+	sx_free(review_id);
 	json_decref(notice);
 	json_decref(decision);
 	json_decref(receipt);
@@ -569,6 +623,7 @@ static void test_a_penalty_case_walks_from_filing_to_archive(void **state)
 	sx_free(wang);
 	itest_client_free(party.c);
 	session_close(&supervisor);
+	session_close(&reviewer);
 	session_close(&unit);
 	session_close(&head);
 	session_close(&officer);

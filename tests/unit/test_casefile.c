@@ -5,10 +5,12 @@
  *
  * The paths are written down a second time here (`spec`), from the brief and
  * the law, independently of the module's table: every row must pass with a
- * case that satisfies its gate, and every (from, to) pair that is not a row —
- * all 17 × 17 pairs of every kind/procedure under every combination of the
- * case's flags — must be refused with the code that says why. So a row added
- * to or dropped from the module's table fails a test.
+ * case that satisfies its gates, every row under every combination of the
+ * case's flags must be allowed or refused as its gates say (`gate_expect`, in
+ * the order the header documents), and every (from, to) pair that is not a
+ * row — all 17 × 17 pairs of every kind/procedure under every combination of
+ * the case's flags — must be refused with the code that says why. So a row or
+ * a gate added to or dropped from the module's table fails a test.
  *
  * Dates: "within 90 days of X" does not count X (《民法典》第二百零一条), so the
  * due date is X + 90; expected dates were computed independently (Python's
@@ -30,13 +32,16 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The gates of a row; a row may carry several (bits). */
 enum gate {
 	GATE_NONE = 0,
-	GATE_MAJOR,         /* only a major case may take it */
-	GATE_NOT_MAJOR,     /* only a non-major case */
-	GATE_REVIEW_PASSED, /* a major case whose review passed */
-	GATE_HEARING,       /* the party requested a hearing */
-	GATE_NO_HEARING,    /* the party did not */
+	GATE_MAJOR = 1 << 0,          /* only a major case may take it */
+	GATE_NOT_MAJOR = 1 << 1,      /* only a non-major case */
+	GATE_REVIEW_PASSED = 1 << 2,  /* the review passed (the case is major) */
+	GATE_HEARING = 1 << 3,        /* the party requested a hearing */
+	GATE_NO_HEARING = 1 << 4,     /* the party did not */
+	GATE_MAJOR_REVIEWED = 1 << 5, /* a major case only with its review passed;
+				       * a non-major case passes (第五十八条) */
 };
 
 struct spec_row {
@@ -45,7 +50,7 @@ struct spec_row {
 	enum casefile_stage from;
 	enum casefile_stage to;
 	bool reason;
-	enum gate gate;
+	unsigned gates; /* GATE_* bits */
 };
 
 #define PG CASEFILE_KIND_PENALTY, CASEFILE_PROC_GENERAL
@@ -64,11 +69,14 @@ static const struct spec_row spec[] = {
 	{PG, S(EXAMINATION), S(NOTICE), false, GATE_NOT_MAJOR},
 	{PG, S(EXAMINATION), S(CLOSED), true, GATE_NONE},
 	{PG, S(LEGAL_REVIEW), S(NOTICE), false, GATE_REVIEW_PASSED},
+	/* 第五十八条第一款第二项: the review after a hearing leads to the decision. */
+	{PG, S(LEGAL_REVIEW), S(DECISION), false, GATE_HEARING | GATE_REVIEW_PASSED},
 	{PG, S(LEGAL_REVIEW), S(EXAMINATION), true, GATE_NONE},
 	{PG, S(NOTICE), S(HEARING), false, GATE_HEARING},
-	{PG, S(NOTICE), S(DECISION), false, GATE_NO_HEARING},
+	{PG, S(NOTICE), S(DECISION), false, GATE_NO_HEARING | GATE_MAJOR_REVIEWED},
 	{PG, S(NOTICE), S(EXAMINATION), true, GATE_NONE},
-	{PG, S(HEARING), S(DECISION), false, GATE_NONE},
+	{PG, S(HEARING), S(DECISION), false, GATE_MAJOR_REVIEWED},
+	{PG, S(HEARING), S(LEGAL_REVIEW), false, GATE_MAJOR},
 	{PG, S(HEARING), S(EXAMINATION), true, GATE_NONE},
 	{PG, S(DECISION), S(SERVICE), false, GATE_NONE},
 	{PG, S(DECISION), S(CLOSED), true, GATE_NONE},
@@ -118,28 +126,41 @@ static struct casefile_state state_at(enum casefile_kind kind, enum casefile_pro
 	return s;
 }
 
-/* A case at row's `from` that satisfies the row's gate. */
+/* A case at row's `from` that satisfies the row's gates (a major case where
+ * the gates allow one, so the review gates are passed, not merely skipped). */
 static struct casefile_state state_for_row(const struct spec_row *r)
 {
 	struct casefile_state s = state_at(r->kind, r->proc, r->from);
 
-	switch (r->gate) {
-	case GATE_MAJOR:
+	if (r->gates & (GATE_MAJOR | GATE_REVIEW_PASSED | GATE_MAJOR_REVIEWED))
 		s.major = true;
-		break;
-	case GATE_REVIEW_PASSED:
-		s.major = true;
+	if (r->gates & (GATE_REVIEW_PASSED | GATE_MAJOR_REVIEWED))
 		s.review_passed = true;
-		break;
-	case GATE_HEARING:
+	if (r->gates & GATE_HEARING)
 		s.hearing_requested = true;
-		break;
-	case GATE_NONE:
-	case GATE_NOT_MAJOR:
-	case GATE_NO_HEARING:
-		break;
-	}
 	return s;
+}
+
+/*
+ * The code a case with these flags gets for a row with these gates, NULL when
+ * the move is open: the gates that choose the way first, then those that
+ * wait for the review (the order casefile_transition_check documents).
+ */
+static const char *gate_expect(unsigned gates, const struct casefile_state *s)
+{
+	if ((gates & GATE_MAJOR) && !s->major)
+		return "review_not_applicable";
+	if ((gates & GATE_NOT_MAJOR) && s->major)
+		return "review_required";
+	if ((gates & GATE_HEARING) && !s->hearing_requested)
+		return "hearing_not_requested";
+	if ((gates & GATE_NO_HEARING) && s->hearing_requested)
+		return "hearing_required";
+	if ((gates & GATE_REVIEW_PASSED) && !s->review_passed)
+		return "review_required";
+	if ((gates & GATE_MAJOR_REVIEWED) && s->major && !s->review_passed)
+		return "review_required";
+	return NULL;
 }
 
 static const struct spec_row *spec_find(enum casefile_kind kind, enum casefile_procedure proc,
@@ -195,6 +216,28 @@ static void test_every_allowed_transition_of_every_path_passes(void **state)
 		check_move(&s, spec[i].to, spec[i].reason ? "违法事实不能成立" : NULL, 0, NULL);
 		/* A reason given where none is needed does no harm. */
 		check_move(&s, spec[i].to, "备注", 0, NULL);
+	}
+}
+
+/* Every row under all 8 combinations of major, hearing_requested and
+ * review_passed: open or refused exactly as its gates say. */
+static void test_every_row_is_open_or_gated_as_its_gates_say(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(spec); i++) {
+		for (unsigned flags = 0; flags < 8; flags++) {
+			struct casefile_state s = state_at(spec[i].kind, spec[i].proc, spec[i].from);
+			const char *want;
+
+			s.major = flags & 1;
+			s.hearing_requested = flags & 2;
+			s.review_passed = flags & 4;
+			want = gate_expect(spec[i].gates, &s);
+			check_move(&s, spec[i].to, "理由", want ? SX_ECONFLICT : 0, want);
+			/* A gate speaks before a missing reason. */
+			if (want != NULL)
+				check_move(&s, spec[i].to, NULL, SX_ECONFLICT, want);
+		}
 	}
 }
 
@@ -438,6 +481,125 @@ static void test_a_hearing_is_not_held_unless_requested(void **state)
 	check_move(&s, S(DECISION), NULL, 0, NULL);
 }
 
+/* 第五十八条: the service clears review_passed when the draft changes after the
+ * review, so a major case in NOTICE may then not be decided. */
+static void test_a_major_case_in_notice_is_decided_only_with_a_passed_review(void **state)
+{
+	struct casefile_state s = state_at(PG, S(NOTICE));
+	struct sx_error err;
+
+	(void)state;
+	s.major = true;
+	sx_error_clear(&err);
+	assert_int_equal(casefile_transition_check(&s, S(DECISION), NULL, &err), SX_ECONFLICT);
+	assert_string_equal(err.code, "review_required");
+	assert_non_null(strstr(err.message, "第五十八条"));
+	assert_non_null(strstr(err.message, "重新提交法制审核"));
+	s.review_passed = true;
+	check_move(&s, S(DECISION), NULL, 0, NULL);
+}
+
+static void test_a_non_major_case_in_notice_is_decided_whatever_review_passed_says(void **state)
+{
+	struct casefile_state s = state_at(PG, S(NOTICE));
+
+	(void)state;
+	check_move(&s, S(DECISION), NULL, 0, NULL);
+	s.review_passed = true;
+	check_move(&s, S(DECISION), NULL, 0, NULL);
+}
+
+static void test_a_major_case_is_decided_after_the_hearing_only_with_a_passed_review(void **state)
+{
+	struct casefile_state s = state_at(PG, S(HEARING));
+	struct sx_error err;
+
+	(void)state;
+	s.hearing_requested = true;
+	check_move(&s, S(DECISION), NULL, 0, NULL); /* not major: no review needed */
+	s.major = true;
+	sx_error_clear(&err);
+	assert_int_equal(casefile_transition_check(&s, S(DECISION), NULL, &err), SX_ECONFLICT);
+	assert_string_equal(err.code, "review_required");
+	/* From the hearing the way to the review is direct. */
+	assert_non_null(strstr(err.message, "请先转到法制审核"));
+	s.review_passed = true;
+	check_move(&s, S(DECISION), NULL, 0, NULL);
+}
+
+static void test_only_a_major_case_goes_from_the_hearing_to_legal_review(void **state)
+{
+	struct casefile_state s = state_at(PG, S(HEARING));
+	struct sx_error err;
+
+	(void)state;
+	s.hearing_requested = true;
+	s.review_passed = true; /* a stale flag does not make the case major */
+	sx_error_clear(&err);
+	assert_int_equal(casefile_transition_check(&s, S(LEGAL_REVIEW), NULL, &err), SX_ECONFLICT);
+	assert_string_equal(err.code, "review_not_applicable");
+	assert_non_null(strstr(err.message, "第五十八条第一款第二项"));
+	assert_false(casefile_transition_needs_reason(PG, S(HEARING), S(LEGAL_REVIEW)));
+	s.major = true;
+	check_move(&s, S(LEGAL_REVIEW), NULL, 0, NULL);
+	s.review_passed = false;
+	check_move(&s, S(LEGAL_REVIEW), NULL, 0, NULL);
+}
+
+static void test_a_review_leads_to_the_decision_only_after_a_hearing_request_and_a_pass(void **state)
+{
+	struct casefile_state s = state_at(PG, S(LEGAL_REVIEW));
+	struct sx_error err;
+
+	(void)state;
+	s.major = true;
+	/* Neither: the way is told first — without a hearing, NOTICE comes next. */
+	sx_error_clear(&err);
+	assert_int_equal(casefile_transition_check(&s, S(DECISION), NULL, &err), SX_ECONFLICT);
+	assert_string_equal(err.code, "hearing_not_requested");
+	assert_non_null(strstr(err.message, "第四十四条"));
+	assert_non_null(strstr(err.message, "告知"));
+	/* A passed review without a hearing still goes to NOTICE, not DECISION. */
+	s.review_passed = true;
+	check_move(&s, S(DECISION), NULL, SX_ECONFLICT, "hearing_not_requested");
+	check_move(&s, S(NOTICE), NULL, 0, NULL);
+	/* After a hearing request, the review must still pass. */
+	s.review_passed = false;
+	s.hearing_requested = true;
+	sx_error_clear(&err);
+	assert_int_equal(casefile_transition_check(&s, S(DECISION), NULL, &err), SX_ECONFLICT);
+	assert_string_equal(err.code, "review_required");
+	assert_non_null(strstr(err.message, "不能作出决定"));
+	s.review_passed = true;
+	check_move(&s, S(DECISION), NULL, 0, NULL);
+	assert_false(casefile_transition_needs_reason(PG, S(LEGAL_REVIEW), S(DECISION)));
+}
+
+static void test_next_stages_of_legal_review_and_hearing_list_the_new_moves_in_order(void **state)
+{
+	struct casefile_state s = state_at(PG, S(LEGAL_REVIEW));
+	enum casefile_stage got[CASEFILE_STAGE_COUNT];
+	size_t count = 0;
+
+	(void)state;
+	casefile_next_stages(got, &count, &s);
+	assert_int_equal(count, 3);
+	assert_int_equal(got[0], S(NOTICE)); /* the main path stays first */
+	assert_int_equal(got[1], S(DECISION));
+	assert_int_equal(got[2], S(EXAMINATION));
+	s.stage = S(HEARING);
+	count = 0;
+	casefile_next_stages(got, &count, &s);
+	assert_int_equal(count, 3);
+	assert_int_equal(got[0], S(DECISION));
+	assert_int_equal(got[1], S(LEGAL_REVIEW));
+	assert_int_equal(got[2], S(EXAMINATION));
+	/* The caller learns why each is blocked for a non-major case without a hearing. */
+	check_move(&s, got[1], NULL, SX_ECONFLICT, "review_not_applicable");
+	s.stage = S(LEGAL_REVIEW);
+	check_move(&s, S(DECISION), NULL, SX_ECONFLICT, "hearing_not_requested");
+}
+
 static void test_a_gate_is_reported_before_a_missing_reason(void **state)
 {
 	struct casefile_state s = state_at(PG, S(EXAMINATION));
@@ -639,6 +801,51 @@ static void test_a_case_returned_from_the_hearing_is_reviewed_again(void **state
 	check_move(&s, S(NOTICE), NULL, SX_ECONFLICT, "review_required");
 	step(&s, S(LEGAL_REVIEW), NULL);
 	check_move(&s, S(NOTICE), NULL, SX_ECONFLICT, "review_required");
+}
+
+/* 第五十八条第一款第二项: a case that went through a hearing is major, so it
+ * is reviewed after the hearing, before the decision. */
+static void test_a_case_heard_is_reviewed_after_the_hearing_before_the_decision(void **state)
+{
+	struct casefile_state s = state_at(PG, S(EXAMINATION));
+
+	(void)state;
+	step(&s, S(NOTICE), NULL);
+	s.hearing_requested = true;
+	step(&s, S(HEARING), NULL);
+	s.major = true; /* the service: 经过听证程序 */
+	check_move(&s, S(DECISION), NULL, SX_ECONFLICT, "review_required");
+	step(&s, S(LEGAL_REVIEW), NULL);
+	check_move(&s, S(DECISION), NULL, SX_ECONFLICT, "review_required");
+	s.review_passed = true; /* the reviewer agreed */
+	step(&s, S(DECISION), NULL);
+	step(&s, S(SERVICE), NULL);
+	step(&s, S(CLOSED), NULL);
+	step(&s, S(ARCHIVED), NULL);
+}
+
+/* A draft changed after the review: the decision waits for a new review. */
+static void test_a_draft_changed_after_the_review_sends_the_case_back_to_review(void **state)
+{
+	struct casefile_state s = state_at(PG, S(LEGAL_REVIEW));
+
+	(void)state;
+	s.major = true;
+	s.review_passed = true;
+	step(&s, S(NOTICE), NULL);
+	s.review_passed = false; /* the draft changed during NOTICE */
+	check_move(&s, S(DECISION), NULL, SX_ECONFLICT, "review_required");
+	step(&s, S(EXAMINATION), "告知后修改了处罚决定书草稿");
+	step(&s, S(LEGAL_REVIEW), NULL);
+	s.review_passed = true;
+	step(&s, S(NOTICE), NULL);
+	s.hearing_requested = true;
+	step(&s, S(HEARING), NULL);
+	s.review_passed = false; /* changed again, after the hearing */
+	check_move(&s, S(DECISION), NULL, SX_ECONFLICT, "review_required");
+	step(&s, S(LEGAL_REVIEW), NULL);
+	s.review_passed = true;
+	step(&s, S(DECISION), NULL);
 }
 
 static void test_simple_inspection_and_coercion_cases_walk_to_the_archive(void **state)
@@ -1069,6 +1276,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_allowed_transition_of_every_path_passes),
+		cmocka_unit_test(test_every_row_is_open_or_gated_as_its_gates_say),
 		cmocka_unit_test(test_moves_that_need_a_reason_are_refused_without_one),
 		cmocka_unit_test(test_a_reason_needs_only_one_visible_character),
 		cmocka_unit_test(test_service_to_closed_needs_no_reason_when_nothing_is_executed),
@@ -1084,6 +1292,16 @@ int main(void)
 		cmocka_unit_test(test_a_major_case_cannot_leave_legal_review_before_it_passes),
 		cmocka_unit_test(test_a_requested_hearing_must_be_held_before_the_decision),
 		cmocka_unit_test(test_a_hearing_is_not_held_unless_requested),
+		cmocka_unit_test(test_a_major_case_in_notice_is_decided_only_with_a_passed_review),
+		cmocka_unit_test(
+			test_a_non_major_case_in_notice_is_decided_whatever_review_passed_says),
+		cmocka_unit_test(
+			test_a_major_case_is_decided_after_the_hearing_only_with_a_passed_review),
+		cmocka_unit_test(test_only_a_major_case_goes_from_the_hearing_to_legal_review),
+		cmocka_unit_test(
+			test_a_review_leads_to_the_decision_only_after_a_hearing_request_and_a_pass),
+		cmocka_unit_test(
+			test_next_stages_of_legal_review_and_hearing_list_the_new_moves_in_order),
 		cmocka_unit_test(test_a_gate_is_reported_before_a_missing_reason),
 		cmocka_unit_test(test_nothing_leaves_an_archived_case),
 		cmocka_unit_test(test_a_stage_of_another_kind_is_a_bad_stage),
@@ -1095,6 +1313,9 @@ int main(void)
 		cmocka_unit_test(test_a_case_with_a_hearing_walks_through_it),
 		cmocka_unit_test(test_a_major_case_with_a_hearing_walks_through_both),
 		cmocka_unit_test(test_a_case_returned_from_the_hearing_is_reviewed_again),
+		cmocka_unit_test(test_a_case_heard_is_reviewed_after_the_hearing_before_the_decision),
+		cmocka_unit_test(
+			test_a_draft_changed_after_the_review_sends_the_case_back_to_review),
 		cmocka_unit_test(test_simple_inspection_and_coercion_cases_walk_to_the_archive),
 		cmocka_unit_test(test_first_stage_is_zero_for_an_invalid_pair),
 		cmocka_unit_test(test_simple_procedure_limits_hold_at_the_boundary),
