@@ -556,6 +556,34 @@ int calendar_workdays_between(int *out, const struct calendar *cal, struct calen
 	return 0;
 }
 
+int calendar_workdays_left(int *out, const struct calendar *cal, struct calendar_date due,
+			   struct calendar_date today, struct sx_error *err)
+{
+	int64_t due_days, today_days;
+	int days = 0;
+	int rc;
+
+	if (out == NULL || cal == NULL)
+		return sx_error_set(err, SX_EINVALID, NULL, NULL);
+	if (!sx_date_is_valid(due.year, due.month, due.day))
+		return calendar__invalid_date(err, due);
+	if (!sx_date_is_valid(today.year, today.month, today.day))
+		return calendar__invalid_date(err, today);
+	due_days = sx_date_to_days(due.year, due.month, due.day);
+	today_days = sx_date_to_days(today.year, today.month, today.day);
+	if (today_days <= due_days) {
+		if ((rc = calendar_workdays_between(&days, cal, today, due, err)) < 0)
+			return rc;
+		*out = days;
+		return 0;
+	}
+	if ((rc = calendar_workdays_between(&days, cal, due, today, err)) < 0)
+		return rc;
+	/* Past the due day: never 0, so that an overdue item never reads as "due today". */
+	*out = days > 0 ? -days : -1;
+	return 0;
+}
+
 const char *calendar_day_kind_name(enum calendar_day_kind kind)
 {
 	switch (kind) {

@@ -173,6 +173,16 @@ int calendar_add_workdays(struct calendar_date *out, const struct calendar *cal,
 int calendar_workdays_between(int *out, const struct calendar *cal, struct calendar_date from,
 			      struct calendar_date to, struct sx_error *err);
 
+/*
+ * Working days left on `today` until `due`, for deadline displays:
+ *   - today <= due: the working days in (today, due], so 0 on the due day;
+ *   - today > due (overdue): -(working days in (due, today]), but never more
+ *     than -1 (a weekend right after the due day gives -1, not 0).
+ * Errors as calendar_workdays_between; on error *out is unchanged.
+ */
+int calendar_workdays_left(int *out, const struct calendar *cal, struct calendar_date due,
+			   struct calendar_date today, struct sx_error *err);
+
 /* A stable lower-case name for kind ("workday", "weekend", "holiday", "makeup_workday"). */
 const char *calendar_day_kind_name(enum calendar_day_kind kind);
 

@@ -22,6 +22,7 @@
 #include "cli/cli.h"
 #include "http/ratelimit.h"
 #include "http/server.h"
+#include "search/zhnorm.h"
 #include "service/doctemplates.h"
 #include "service/ledger.h"
 #include "service/service.h"
@@ -137,6 +138,7 @@ int cli_serve(int argc, char **argv)
 	struct blob_store_options blob_opt;
 	struct blob_store *blobs = NULL;
 	struct doctemplates *templates = NULL;
+	struct zhnorm *zh = NULL;
 	char blob_dir[4096];
 	struct store_options store_opt;
 	long long verify_per_minute = 60;
@@ -308,6 +310,10 @@ int cli_serve(int argc, char **argv)
 	}
 	svc.blobs = blobs;
 	svc.templates = templates;
+	/* Search and publishing need OpenCC's data; without it the rest still serves. */
+	if (zhnorm_open(&zh, NULL, &err) < 0)
+		sx_log(SX_LOG_ERROR, "search unavailable: %s (%s)", err.message, err.detail);
+	svc.zhnorm = zh;
 	memset(&app, 0, sizeof(app));
 	app.svc = &svc;
 	app.tls_proxy = flags.tls_proxy;
@@ -317,6 +323,7 @@ int cli_serve(int argc, char **argv)
 				  (int)(verify_per_minute < 20 ? verify_per_minute : 20)) < 0) {
 		service_ledger_close(&svc);
 		doctemplates_free(templates);
+		zhnorm_close(zh);
 		blob_store_close(blobs);
 		store_close(st);
 		return cli_fail(SX_ENOMEM, NULL);
@@ -328,6 +335,7 @@ int cli_serve(int argc, char **argv)
 		http_ratelimit_free(app.verify_limit);
 		service_ledger_close(&svc);
 		doctemplates_free(templates);
+		zhnorm_close(zh);
 		blob_store_close(blobs);
 		store_close(st);
 		return cli_fail(rc, &err);
@@ -341,6 +349,7 @@ int cli_serve(int argc, char **argv)
 		http_ratelimit_free(app.verify_limit);
 		service_ledger_close(&svc);
 		doctemplates_free(templates);
+		zhnorm_close(zh);
 		blob_store_close(blobs);
 		store_close(st);
 		return cli_fail(SX_EINTERNAL, NULL);
@@ -373,6 +382,7 @@ int cli_serve(int argc, char **argv)
 	service_ledger_close(&svc);
 	/* After the server stopped: no upload handle is out any more. */
 	doctemplates_free(templates);
+	zhnorm_close(zh);
 	blob_store_close(blobs);
 	store_close(st);
 	sx_log(SX_LOG_INFO, "stopped cleanly");

@@ -356,8 +356,6 @@ int publication_days_left(int *out, const struct calendar *cal, const char *due_
                           const char *today, struct sx_error *err)
 {
 	struct calendar_date due, now;
-	int days = 0;
-	int rc;
 
 	if (out == NULL || cal == NULL)
 		return sx_error_set(err, SX_EINVALID, NULL, NULL);
@@ -365,16 +363,7 @@ int publication_days_left(int *out, const struct calendar *cal, const char *due_
 		return publication__bad_date(err, "公开期限");
 	if (!publication__parse_date(&now, today))
 		return publication__bad_date(err, "当前日期");
-	if (strcmp(today, due_on) <= 0) {
-		if ((rc = calendar_workdays_between(&days, cal, now, due, err)) < 0)
-			return rc;
-		*out = days;
-		return 0;
-	}
-	if ((rc = calendar_workdays_between(&days, cal, due, now, err)) < 0)
-		return rc;
-	*out = days > 0 ? -days : -1;
-	return 0;
+	return calendar_workdays_left(out, cal, due, now, err);
 }
 
 /* ---- statuses and moves ---- */

@@ -390,8 +390,6 @@ int review_workdays_left(int *out, const struct calendar *cal, const char *due_o
                          const char *today, struct sx_error *err)
 {
 	struct calendar_date due, now;
-	int days = 0;
-	int rc;
 
 	if (out == NULL || cal == NULL)
 		return sx_error_set(err, SX_EINVALID, NULL, NULL);
@@ -399,16 +397,7 @@ int review_workdays_left(int *out, const struct calendar *cal, const char *due_o
 		return review__bad_date(err, "审核期限");
 	if (!review__parse_date(&now, today))
 		return review__bad_date(err, "当前日期");
-	if (strcmp(today, due_on) <= 0) {
-		if ((rc = calendar_workdays_between(&days, cal, now, due, err)) < 0)
-			return rc;
-		*out = days;
-		return 0;
-	}
-	if ((rc = calendar_workdays_between(&days, cal, due, now, err)) < 0)
-		return rc;
-	*out = days > 0 ? -days : -1;
-	return 0;
+	return calendar_workdays_left(out, cal, due, now, err);
 }
 
 /* ---- who reviews ---- */

@@ -96,4 +96,12 @@ int reviews__decision_gate(const struct service_case_review *rv, bool deciding,
 int reviews__decision_values_check(struct store_tx *tx, const struct store_case *c,
 				   const char *canonical_values, struct sx_error *err);
 
+/* Opens the publication task (a draft publication, service/publications) of a decision
+ * document r just made in the case, inside tx; verify_code (the party's 查验码 printed on it,
+ * may be "") is masked in the published text. */
+int publications__on_decision(const struct service *svc, struct store_tx *tx,
+			      const struct service_actor *actor, const struct case_ctx *cx,
+			      const struct store_case_record *r, const char *verify_code,
+			      struct sx_error *err);
+
 #endif

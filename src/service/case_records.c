@@ -586,6 +586,12 @@ int service_record_make(struct service_record *out, const struct service *svc,
 	}
 	if ((rc = record__make(&made, svc, tx, actor, &cx, t, &values, in, made_on, err)) < 0)
 		goto done;
+	/* 事后公开: a decision opens its publication task (国办发〔2018〕118号 二(三)). */
+	if ((strcmp(t->code, REVIEWS_DECISION_TEMPLATE) == 0 ||
+	     strcmp(t->code, "simple_penalty_decision") == 0) &&
+	    (rc = publications__on_decision(svc, tx, actor, &cx, &made.r, made.verify_code,
+						 err)) < 0)
+		goto done;
 	rc = store_commit(tx, err);
 	tx = NULL;
 	if (rc < 0)

@@ -24,6 +24,8 @@ struct crypto_password_params;
 struct doctemplates;
 struct service_ledger;
 
+struct zhnorm;
+
 struct service {
 	struct store *store;                      /* borrowed; outlives the service */
 	struct account_throttle_policy throttle;
@@ -34,6 +36,9 @@ struct service {
 	const struct doctemplates *templates;
 	/* Evidence files (var/blobs); NULL = evidence unavailable (borrowed). */
 	struct blob_store *blobs;
+	/* The search normalizer (OpenCC), opened once; NULL = publishing and search unavailable
+	 * (borrowed). */
+	const struct zhnorm *zhnorm;
 };
 
 /* Fills svc with default policies over an open store. */

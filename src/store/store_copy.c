@@ -8,8 +8,10 @@
  * key come from the catalog (db_table_columns), rows are read with
  * "SELECT <columns> FROM t ORDER BY <primary key>" and written with one
  * parameterised INSERT each, every value as text or NULL. Every column of the
- * schema is TEXT or INTEGER (sql/pg/0001_foundation.sql), so text is exact on
- * both backends: the destination converts it by the column's type.
+ * copied tables is TEXT or INTEGER (sql/pg/0001_foundation.sql), so text is
+ * exact on both backends: the destination converts it by the column's type.
+ * Derived tables (the search index of 0009) are not copied; the service
+ * rebuilds them.
  *
  * Invariants: the source is read in one read transaction, so the copy is one
  * snapshot; the destination is written in write transactions of batch_rows
@@ -35,9 +37,10 @@
 #include "store/store_internal.h"
 
 /*
- * Every table of the schema but schema_version, in dependency order.
- * Each new migration that creates a table must add it here (test_store_copy
- * fails when the database holds a table this list lacks).
+ * Every table of the schema but schema_version and the derived tables below,
+ * in dependency order. Each new migration that creates a table must add it
+ * here or there (test_store_copy fails when the database holds a table
+ * neither list has).
  */
 static const char *const store_copy__tables[] = {
         "agency",        "app_user",    "user_session",      "login_throttle",
@@ -50,7 +53,28 @@ static const char *const store_copy__tables[] = {
         "recording_exemption", "case_access", "setting",
         /* 0008 reviews */
         "major_catalog", "agency_review_settings", "case_draft", "review", "case_discussion",
+        /* 0009 publications (the search index is derived: store_copy__derived_tables) */
+        "publication",
 };
+
+/*
+ * Tables of the schema that hold derived data and are not copied: the search
+ * index of published decisions (0009). SQLite's is an FTS5 virtual table,
+ * whose shadow tables (_data, _idx, _content, _docsize, _config) appear as
+ * tables of their own and cannot be filled by INSERT like ordinary ones;
+ * PostgreSQL's holds a text[] of grams that only search/zhnorm computes, so
+ * the other backend's index could not be carried over anyway. After a copy
+ * the destination's index is empty and the service rebuilds it from the
+ * published rows of publication.
+ */
+static const char *const store_copy__derived_tables[] = {
+        "publication_fts",         "publication_fts_config", "publication_fts_content",
+        "publication_fts_data",    "publication_fts_docsize", "publication_fts_idx",
+        "publication_search",
+};
+
+#define STORE_COPY_DERIVED_COUNT                                                                   \
+        (sizeof(store_copy__derived_tables) / sizeof(store_copy__derived_tables[0]))
 
 #define STORE_COPY_TABLE_COUNT (sizeof(store_copy__tables) / sizeof(store_copy__tables[0]))
 #define STORE_COPY_MAX_COLUMNS 64 /* as DB_MAX_PARAMS */
@@ -72,6 +96,10 @@ static bool store_copy__is_listed(const char *name)
 		return true;
 	for (size_t i = 0; i < STORE_COPY_TABLE_COUNT; i++) {
 		if (strcmp(store_copy__tables[i], name) == 0)
+			return true;
+	}
+	for (size_t i = 0; i < STORE_COPY_DERIVED_COUNT; i++) {
+		if (strcmp(store_copy__derived_tables[i], name) == 0)
 			return true;
 	}
 	return false;
